@@ -1,0 +1,131 @@
+"""The one interface every fault type implements, and the fields every fault shares.
+
+As Toxiproxy does with toxics: a fault type knows only how to edit the context of the one stage it
+hooks. Identity, targeting and schedule live here, once. A new fault type is one module with a
+``Params`` model and an ``apply`` method, plus one line in ``chaos/faults/registry.py``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from fake_llm.hooks import Flavour, RequestInfo, Stage
+
+
+class Params(BaseModel):
+    """Base for a fault type's parameters: unknown keys are errors, so typos fail loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Targeting(BaseModel):
+    """Which requests a fault hits. Every condition given must match; an empty one matches all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    fraction: float = Field(1.0, ge=0.0, le=1.0)
+    first_n: int | None = Field(None, ge=0)  # hit the first N matching requests, then pass
+    models: list[str] = Field(default_factory=list)  # requested model names or aliases
+    flavours: list[Flavour] = Field(default_factory=list)
+    routes: list[str] = Field(default_factory=list)  # path prefixes, e.g. /v1/chat/completions
+    headers: dict[str, str] = Field(default_factory=dict)  # header name -> exact value
+    keywords: list[str] = Field(default_factory=list)  # any, case-insensitive, in the user text
+    topics: list[str] = Field(default_factory=list)
+    segments: list[str] = Field(default_factory=list)
+
+    def selects(self, info: RequestInfo) -> bool:
+        """Every condition except ``fraction`` and ``first_n``: those need the fault's state."""
+        if self.models and info.model not in self.models:
+            return False
+        if self.flavours and info.flavour not in self.flavours:
+            return False
+        if self.routes and not any(info.route.startswith(r) for r in self.routes):
+            return False
+        for name, value in self.headers.items():
+            if info.headers.get(name.lower()) != value:
+                return False
+        if self.keywords:
+            text = info.text.lower()
+            if not any(k.lower() in text for k in self.keywords):
+                return False
+        if self.topics and info.topic not in self.topics:
+            return False
+        return not (self.segments and info.segment not in self.segments)
+
+
+def unit_hash(*parts: object) -> float:
+    """A number in [0, 1) fixed by ``parts``: the same request always draws the same number."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") / 2**64
+
+
+class Fault:
+    """A fault instance: shared fields plus the type's behaviour in ``apply``.
+
+    Subclasses set ``type``, ``stage`` and ``Params`` and implement ``apply``; they never look at
+    targeting or the schedule, which ``hits`` and the engine handle for all of them.
+    """
+
+    type: ClassVar[str]
+    stage: ClassVar[Stage]
+    Params: ClassVar[type[Params]] = Params
+    description: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        params: Params,
+        target: Targeting | None = None,
+        start_s: float | None = None,
+        stop_s: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        self.id = id
+        self.params = params
+        self.target = target or Targeting()
+        self.start_s = start_s
+        self.stop_s = stop_s
+        self.seed = seed
+        self.hits_so_far = 0
+        self.matched_so_far = 0
+
+    def active_at(self, now_s: float) -> bool:
+        if self.start_s is not None and now_s < self.start_s:
+            return False
+        return self.stop_s is None or now_s < self.stop_s
+
+    def hits(self, info: RequestInfo) -> bool:
+        """Targeting, deterministic per request: seed + fault id + request key, no wall clock."""
+        if not self.target.selects(info):
+            return False
+        self.matched_so_far += 1
+        if self.target.first_n is not None and self.matched_so_far > self.target.first_n:
+            return False
+        if unit_hash(self.seed, self.id, info.key) >= self.target.fraction:
+            return False
+        self.hits_so_far += 1
+        return True
+
+    def rng(self, info: RequestInfo) -> random.Random:
+        """A random source for this fault and this request only, so replays are identical."""
+        return random.Random(f"{self.seed}:{self.id}:{info.key}")
+
+    def apply(self, ctx: Any) -> None:
+        raise NotImplementedError
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "stage": self.stage.value,
+            "params": self.params.model_dump(mode="json"),
+            "target": self.target.model_dump(mode="json", exclude_defaults=True),
+            "start_s": self.start_s,
+            "stop_s": self.stop_s,
+            "hits": self.hits_so_far,
+        }

@@ -1,0 +1,1 @@
+"""A local fake LLM provider (OpenAI and Anthropic wire formats) and a breakable RAG feature."""

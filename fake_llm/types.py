@@ -1,0 +1,95 @@
+"""Plain data shared by the simulated model, the HTTP provider and the drill world.
+
+The model is a pure function ``ModelRequest -> ModelReply``; the provider turns a wire request
+into a ``ModelRequest`` and a ``ModelReply`` back into the wire format of the flavour that asked.
+Keeping these types flavour-neutral is what lets one fault act on OpenAI and Anthropic traffic alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Role(StrEnum):
+    SYSTEM = "system"
+    USER = "user"
+    ASSISTANT = "assistant"
+    TOOL = "tool"
+
+
+class FinishReason(StrEnum):
+    """Why generation stopped, flavour-neutral; the wire layer maps it per provider."""
+
+    STOP = "stop"
+    LENGTH = "length"
+    TOOL_CALLS = "tool_calls"
+    REFUSAL = "refusal"
+    CONTENT_FILTER = "content_filter"
+
+
+class AnswerSource(StrEnum):
+    """Where the model's answer came from: the truth a judge cannot see."""
+
+    CONTEXT = "context"  # a sentence of the supplied context
+    UNKNOWN = "unknown"  # said it does not know
+    FABRICATED = "fabricated"  # invented a plausible answer
+    REFUSED = "refused"
+    TOOL = "tool"  # answered with a tool call
+    STRUCTURED = "structured"  # filled a JSON schema
+
+
+@dataclass(frozen=True)
+class Message:
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True)
+class Tool:
+    name: str
+    description: str = ""
+    parameters: dict[str, Any] = field(default_factory=dict)  # JSON schema
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ModelRequest:
+    model_version: str  # a dated version from the catalogue, aliases already resolved
+    messages: tuple[Message, ...]
+    max_tokens: int | None = None
+    seed: int | None = None
+    tools: tuple[Tool, ...] = ()
+    tool_choice: str | None = None  # "auto" | "none" | "required" | a tool name
+    json_schema: dict[str, Any] | None = None  # response_format json_schema
+    json_mode: bool = False  # response_format json_object
+    stop: tuple[str, ...] = ()
+
+
+@dataclass
+class ModelReply:
+    """What the model produced, before any wire formatting. Faults of the GENERATION stage edit it."""
+
+    text: str
+    finish_reason: FinishReason
+    source: AnswerSource
+    input_tokens: int
+    output_tokens: int
+    ttft_s: float  # simulated time to first token, before any speed factor
+    per_token_s: float  # simulated time per output token
+    model_version: str
+    system_fingerprint: str
+    refusal: str | None = None
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    cited: list[str] = field(default_factory=list)  # ids of context passages the answer came from
+
+    @property
+    def latency_s(self) -> float:
+        return self.ttft_s + self.per_token_s * self.output_tokens

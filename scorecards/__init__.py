@@ -1,0 +1,1 @@
+"""Scores a drill from its event log and its scenario's ground truth."""
