@@ -118,6 +118,17 @@ class Fault:
     def apply(self, ctx: Any) -> None:
         raise NotImplementedError
 
+    def on_start(self, world: Any) -> None:
+        """Called once by the drill when the fault becomes active, with the drill world.
+
+        Most faults act per request in ``apply`` and leave this empty. A fault that stems from
+        a change (a prompt deploy, a document update) makes that change here, so the change log
+        shows it and the responder's fix (rollback, rebuild) really undoes it.
+        """
+
+    def on_stop(self, world: Any) -> None:
+        """Called once by the drill when the fault's schedule ends or it is removed."""
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
