@@ -1,0 +1,68 @@
+#!/usr/bin/env python3
+"""The README's two commands, needing nothing but python3.
+
+    python3 dev.py drill [ARGS...]   set up .venv if needed, then run a drill (firedrill run ARGS)
+    python3 dev.py test  [ARGS...]   set up .venv if needed, then lint and run the whole test suite
+
+Set-up is re-done only when pyproject.toml changes, so the second run starts at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".installed"
+
+
+def _say(msg: str) -> None:
+    print(f"[firedrill] {msg}", file=sys.stderr, flush=True)
+
+
+def ensure_venv() -> None:
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    if not (BIN / "python").exists():
+        _say("creating .venv (first run only)")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    _say("installing firedrill and its test tools into .venv (first run only, ~1 min)")
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "--upgrade", "pip"], check=True)
+    subprocess.run([*pip, "-e", f"{ROOT}[dev]"], check=True)
+    STAMP.write_text(wanted)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"drill", "test", "serve", "bench", "setup"}:
+        print(__doc__)
+        return 2
+    cmd, rest = argv[0], argv[1:]
+    ensure_venv()
+    os.chdir(ROOT)
+    if cmd == "setup":
+        return 0
+    if cmd == "drill":
+        return subprocess.call([str(BIN / "firedrill"), "run", *rest])
+    if cmd == "serve":
+        return subprocess.call([str(BIN / "firedrill"), "serve", *rest])
+    if cmd == "bench":
+        for script in sorted((ROOT / "benchmarks").glob("*.py")):
+            _say(f"benchmark {script.name}")
+            if rc := subprocess.call([str(BIN / "python"), str(script), *rest]):
+                return rc
+        return 0
+    if rc := subprocess.call([str(BIN / "ruff"), "check", "."]):
+        return rc
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", *rest])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
