@@ -1,0 +1,111 @@
+"""Reading a chat the way the simulated model does: directives, passages and the question.
+
+Passages are lines ``[doc:ID updated:YYYY-MM-DD] text`` anywhere in the messages (the drill
+world formats its retrieved chunks so); any other non-directive system text counts as context
+too. The question is the last user message with its passages taken out.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from fake_llm.types import Message, Role
+
+# Prompt directives the model honours, matched case-insensitively anywhere in the system prompt.
+GROUNDED = "Answer only from the context"
+UNGROUNDED = "Use your general knowledge"
+JSON_ANSWER = "Respond in JSON"
+CITE = "Cite sources"
+DETAILED = "Be detailed"
+DIRECTIVES = (GROUNDED, UNGROUNDED, JSON_ANSWER, CITE, DETAILED)
+
+_PASSAGE = re.compile(r"^\s*\[doc:(?P<id>[^\s\]]+)(?:\s+updated:(?P<updated>[^\]\s]+))?\]\s*(?P<text>.+)$")
+_WORD = re.compile(r"[a-z0-9$%][a-z0-9$%.,:/-]*[a-z0-9%]|[a-z0-9$%]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\"'])")
+_STOP = frozenset(
+    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or", "but", "if", "then", "than", "that", "this", "these", "those", "it", "its", "i", "you", "we", "they", "he", "she", "my", "your", "our", "their", "me", "us", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "have", "has", "had", "not", "no", "yes", "please", "tell", "about", "any", "there", "here", "as", "so", "up", "out", "into", "over", "more", "much", "many", "get", "got", "know", "let", "give", "need", "want", "am", "s"]
+)
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    doc_id: str | None = None
+    updated: str | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    sentence: str
+    doc_id: str | None
+    coverage: float  # share of the question's weighted terms the sentence contains
+
+
+@dataclass(frozen=True)
+class Prompt:
+    directives: frozenset[str]
+    passages: tuple[Passage, ...]
+    question: str
+
+    def has(self, directive: str) -> bool:
+        return directive.lower() in self.directives
+
+
+def stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if len(word) > len(suffix) + 3 and word.endswith(suffix):
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def terms(text: str) -> list[str]:
+    """Content words, lower-cased and stemmed: what overlap is measured on."""
+    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+
+
+def read_prompt(messages: tuple[Message, ...]) -> Prompt:
+    directives: set[str] = set()
+    passages: list[Passage] = []
+    question = ""
+    last_user = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1)
+    for i, msg in enumerate(messages):
+        lowered = msg.content.lower()
+        directives.update(d.lower() for d in DIRECTIVES if d.lower() in lowered)
+        rest: list[str] = []
+        for line in msg.content.splitlines():
+            if match := _PASSAGE.match(line):
+                passages.append(Passage(match["text"].strip(), match["id"], match["updated"]))
+            elif line.strip():
+                rest.append(line.strip())
+        if i == last_user:
+            asked = [ln for ln in rest if ln.lower().startswith("question:")]
+            question = asked[-1][9:].strip() if asked else " ".join(
+                ln for ln in rest if not ln.lower().startswith(("context:", "passages:"))
+            )
+        elif msg.role is Role.SYSTEM:
+            plain = [ln for ln in rest if not any(d.lower() in ln.lower() for d in DIRECTIVES)]
+            passages.extend(Passage(ln) for ln in plain)
+    return Prompt(frozenset(directives), tuple(passages), question)
+
+
+def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
+    """Context sentences by how much of the question they answer, best first (stable order)."""
+    sentences = [
+        (s.strip(), p.doc_id) for p in passages for s in _SENTENCE.split(p.text) if s.strip()
+    ]
+    wanted = set(terms(question))
+    if not sentences or not wanted:
+        return []
+    bags = [set(terms(s)) for s, _ in sentences]
+    df = Counter(t for bag in bags for t in bag if t in wanted)
+    n = len(sentences)
+    weight = {t: math.log(1 + n / (1 + df[t])) + 0.5 for t in wanted}
+    total = sum(weight.values())
+    scored = [
+        Candidate(s, doc, sum(weight[t] for t in wanted & bag) / total)
+        for (s, doc), bag in zip(sentences, bags, strict=True)
+    ]
+    return sorted((c for c in scored if c.coverage > 0), key=lambda c: -c.coverage)

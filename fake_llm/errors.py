@@ -1,0 +1,29 @@
+"""Errors of the fake provider and the drill world.
+
+    FakeLLMError
+    ├── UnknownModel      a model name or alias that is not in the catalogue
+    └── InvalidRequest    a request body the provider rejects (rendered as a 4xx)
+"""
+
+from __future__ import annotations
+
+
+class FakeLLMError(Exception):
+    """Base of fake_llm's errors."""
+
+
+class UnknownModel(FakeLLMError):
+    """A model name or alias that is not in the catalogue."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        super().__init__(f"The model `{name}` does not exist or you do not have access to it.")
+
+
+class InvalidRequest(FakeLLMError):
+    """A request the provider rejects; ``param`` names the offending field when there is one."""
+
+    def __init__(self, message: str, *, param: str | None = None, status: int = 400,
+                 kind: str = "invalid_request") -> None:
+        self.param, self.status, self.kind = param, status, kind
+        super().__init__(message)
