@@ -26,7 +26,13 @@ _PASSAGE = re.compile(r"^\s*\[doc:(?P<id>[^\s\]]+)(?:\s+updated:(?P<updated>[^\]
 _WORD = re.compile(r"[a-z0-9$%][a-z0-9$%.,:/-]*[a-z0-9%]|[a-z0-9$%]")
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\"'])")
 _STOP = frozenset(
-    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "of", "to", "in", "on", "at", "for", "by", "with", "from", "and", "or", "but", "if", "then", "than", "that", "this", "these", "those", "it", "its", "i", "you", "we", "they", "he", "she", "my", "your", "our", "their", "me", "us", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "have", "has", "had", "not", "no", "yes", "please", "tell", "about", "any", "there", "here", "as", "so", "up", "out", "into", "over", "more", "much", "many", "get", "got", "know", "let", "give", "need", "want", "am", "s"]
+    """
+    a an the is are was were be been being do does did of to in on at for by with from and or but
+    if then than that this these those it its i you we they he she my your our their me us what
+    which who whom whose when where why how can could should would will shall may might must have
+    has had not no yes please tell about any there here as so up out into over more much many get
+    got know let give need want am s
+    """.split()
 )
 
 

@@ -83,7 +83,8 @@ def _answer(prompt: Prompt, profile: ModelProfile, rng: random.Random) -> tuple[
         text = " ".join([text, *related])
         cited = [best.doc_id] if best.doc_id else []
         return text, AnswerSource.CONTEXT, cited
-    if best is None and (prompt.has(GROUNDED) or profile.unknown_behaviour == "dont_know") and not from_memory:
+    admits = prompt.has(GROUNDED) or profile.unknown_behaviour == "dont_know"
+    if best is None and admits and not from_memory:
         return DONT_KNOW, AnswerSource.UNKNOWN, []
     like = ranked[0].sentence if ranked else None
     return fabricate(prompt.question, rng, like), AnswerSource.FABRICATED, []
