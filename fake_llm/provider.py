@@ -1,0 +1,233 @@
+"""The provider without sockets: one request in, one ``ProviderResult`` out, stage by stage.
+
+The HTTP server is a thin adapter over this, and the drill world calls it in-process on the drill
+clock, so a fault behaves the same whether it meets an SDK over loopback or the simulated feature.
+Nothing here sleeps: delays are data (``hang_s``, frame delays) that the caller turns into time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from fake_llm.catalog import Catalog
+from fake_llm.embeddings import embed, to_base64
+from fake_llm.errors import InvalidRequest, UnknownModel
+from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
+from fake_llm.model import generate
+from fake_llm.tokens import count_tokens
+from fake_llm.wire import anthropic, openai
+from fake_llm.wire.common import dumps
+
+MAX_BODY_BYTES = 4 * 1024 * 1024
+
+CHAT_ROUTE = "/v1/chat/completions"
+MESSAGES_ROUTE = "/v1/messages"
+EMBEDDINGS_ROUTE = "/v1/embeddings"
+
+
+@dataclass
+class ProviderResult:
+    status: int
+    headers: dict[str, str]
+    body: bytes | None = None  # a whole JSON (or faulted) body
+    frames: list[Frame] | None = None  # an SSE stream instead of a body
+    hang_s: float = 0.0  # wait this long (drill seconds) before anything is sent
+    drop_connection: bool = False  # close the connection without a response
+    exchange: Exchange | None = None
+    latency_s: float = 0.0  # simulated time until the last byte, before any speed factor
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body or b"null")
+
+
+@dataclass
+class Provider:
+    """The fake provider. ``hooks`` is where chaos plugs in; ``on_exchange`` sees every request."""
+
+    catalog: Catalog = field(default_factory=Catalog)
+    hooks: Hooks = NO_HOOKS
+    seed: int = 0
+    api_keys: frozenset[str] | None = None  # None: any non-empty key is accepted
+    on_exchange: Callable[[Exchange, ProviderResult], None] | None = None
+    clock: Callable[[], float] = time.time  # for ``created`` fields only
+    _seen: dict[str, int] = field(default_factory=dict, repr=False)
+    _counter: int = field(default=0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    # --- identity ------------------------------------------------------------------------
+
+    def _next_id(self) -> str:
+        with self._lock:
+            self._counter += 1
+            n = self._counter
+        return hashlib.blake2b(f"{self.seed}:{n}".encode(), digest_size=12).hexdigest()
+
+    def _request_key(self, body: Mapping[str, Any], retry: int) -> str:
+        canonical = hashlib.blake2b(json.dumps(body, sort_keys=True, default=str).encode(),
+                                    digest_size=12).hexdigest()
+        with self._lock:
+            if retry == 0:
+                self._seen[canonical] = self._seen.get(canonical, 0) + 1
+            nth = self._seen.get(canonical, 1)
+        return f"{canonical}#{nth}r{retry}"
+
+    # --- entry points ------------------------------------------------------------------
+
+    def handle(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes) -> ProviderResult:
+        """Answer one POST to ``route``; every failure is a result in the flavour's own envelope."""
+        rid = self._next_id()
+        request_id = ("req_" if flavour is Flavour.OPENAI else "req_01") + rid
+        lower = {k.lower(): v for k, v in headers.items()}
+        try:
+            self._authenticate(flavour, lower)
+            if len(body) > MAX_BODY_BYTES:
+                raise InvalidRequest(f"Request body too large: {len(body)} bytes; the limit is {MAX_BODY_BYTES}.",
+                                     status=413, kind="too_large")
+            try:
+                parsed = json.loads(body or b"")
+            except (ValueError, UnicodeDecodeError):
+                raise InvalidRequest(
+                    "We could not parse the JSON body of your request. The request body must be valid JSON."
+                ) from None
+            if not isinstance(parsed, dict):
+                raise InvalidRequest("The request body must be a JSON object.")
+            if route == EMBEDDINGS_ROUTE:
+                return self._embeddings(parsed, request_id)
+            return self._generate(flavour, route, lower, parsed, request_id, rid)
+        except UnknownModel as exc:
+            err = ProviderError(404, "not_found", str(exc))
+            return self._error(flavour, err, request_id, param="model")
+        except InvalidRequest as exc:
+            err = ProviderError(exc.status, exc.kind, str(exc))
+            return self._error(flavour, err, request_id, param=exc.param)
+
+    def models(self) -> list[tuple[str, int, str]]:
+        out = []
+        for name in self.catalog.names():
+            profile = self.catalog.resolve(name)
+            out.append((name, profile.created, profile.owned_by))
+        return out
+
+    # --- internals -----------------------------------------------------------------------
+
+    def _authenticate(self, flavour: Flavour, headers: Mapping[str, str]) -> None:
+        key = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ").strip()
+        if flavour is Flavour.ASSISTANT:
+            return
+        if not key or (self.api_keys is not None and key not in self.api_keys):
+            shown = (key[:3] + "…" + key[-4:]) if len(key) > 8 else "(none)"
+            raise InvalidRequest(
+                f"Incorrect API key provided: {shown}. Set it with the api_key argument or the "
+                f"{'OPENAI' if flavour is Flavour.OPENAI else 'ANTHROPIC'}_API_KEY environment variable.",
+                status=401, kind="authentication",
+            )
+
+    def _headers(self, flavour: Flavour, request_id: str, extra: Mapping[str, str]) -> dict[str, str]:
+        if flavour is Flavour.ANTHROPIC:
+            base = {"request-id": request_id, "anthropic-ratelimit-requests-limit": "4000",
+                    "anthropic-ratelimit-requests-remaining": "3999",
+                    "anthropic-ratelimit-tokens-limit": "400000",
+                    "anthropic-ratelimit-tokens-remaining": "399000"}
+        else:
+            base = {"x-request-id": request_id, "openai-processing-ms": "1",
+                    "x-ratelimit-limit-requests": "10000", "x-ratelimit-remaining-requests": "9999",
+                    "x-ratelimit-reset-requests": "6ms", "x-ratelimit-limit-tokens": "2000000",
+                    "x-ratelimit-remaining-tokens": "1999000", "x-ratelimit-reset-tokens": "30ms"}
+        return {**base, **extra}
+
+    def _error(self, flavour: Flavour, err: ProviderError, request_id: str, *, param: str | None = None,
+               ex: Exchange | None = None) -> ProviderResult:
+        body = (anthropic.error_body(err, request_id) if flavour is Flavour.ANTHROPIC
+                else openai.error_body(err, param))
+        headers = self._headers(flavour, request_id, {**(ex.extra_headers if ex else {}), **err.headers})
+        result = ProviderResult(err.status, headers, body, exchange=ex, hang_s=ex.hang_s if ex else 0.0)
+        if ex is not None and self.on_exchange:
+            self.on_exchange(ex, result)
+        return result
+
+    def _generate(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: dict[str, Any],
+                  request_id: str, rid: str) -> ProviderResult:
+        if flavour is Flavour.ANTHROPIC:
+            model, request, options = anthropic.parse_messages(body)
+        else:
+            model, request, options = openai.parse_chat(body)
+        profile = self.catalog.resolve(model)
+        retry = int(headers.get("x-stainless-retry-count", "0") or 0) if headers.get(
+            "x-stainless-retry-count", "0").isdigit() else 0
+        question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
+        info = RequestInfo(key=self._request_key(body, retry), flavour=flavour, route=route, model=model,
+                           headers=headers, text=question, segment=headers.get("x-firedrill-segment"),
+                           topic=headers.get("x-firedrill-topic"))
+        ex = Exchange(info=info, body=body, model_version=profile.version)
+        self.hooks.apply(Stage.PROVIDER_REQUEST, ex)
+        if ex.drop_connection:
+            result = ProviderResult(0, {}, hang_s=ex.hang_s, drop_connection=True, exchange=ex,
+                                    latency_s=ex.hang_s)
+            if self.on_exchange:
+                self.on_exchange(ex, result)
+            return result
+        if ex.error is not None:
+            return self._error(flavour, ex.error, request_id, ex=ex)
+        ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed)
+        self.hooks.apply(Stage.GENERATION, ex)
+        reply = ex.reply
+        created = int(self.clock())
+        headers_out = self._headers(flavour, request_id, ex.extra_headers)
+        latency = ex.hang_s + reply.ttft_s + ex.extra_ttft_s + (reply.per_token_s + ex.extra_per_token_s) * (
+            reply.output_tokens)
+        if options["stream"]:
+            if flavour is Flavour.ANTHROPIC:
+                ex.frames = anthropic.stream_message(reply, message_id=f"msg_{rid}", model=model,
+                                                     extra_ttft_s=ex.extra_ttft_s,
+                                                     extra_per_token_s=ex.extra_per_token_s)
+            else:
+                ex.frames = openai.stream_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
+                                               include_usage=options["include_usage"],
+                                               extra_ttft_s=ex.extra_ttft_s,
+                                               extra_per_token_s=ex.extra_per_token_s)
+            self.hooks.apply(Stage.STREAM, ex)
+            result = ProviderResult(200, {**headers_out, "content-type": "text/event-stream"},
+                                    frames=ex.frames, hang_s=ex.hang_s, exchange=ex, latency_s=latency)
+        else:
+            if flavour is Flavour.ANTHROPIC:
+                ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=model)
+            else:
+                ex.wire = openai.render_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
+                                             n=options["n"])
+            self.hooks.apply(Stage.PROVIDER_RESPONSE, ex)
+            payload = ex.raw_body if ex.raw_body is not None else dumps(ex.wire)
+            result = ProviderResult(200, {**headers_out, "content-type": "application/json"}, payload,
+                                    hang_s=ex.hang_s, exchange=ex, latency_s=latency)
+        if self.on_exchange:
+            self.on_exchange(ex, result)
+        return result
+
+    def _embeddings(self, body: dict[str, Any], request_id: str) -> ProviderResult:
+        model, texts, fmt, dims = openai.parse_embeddings(body)
+        profile = self.catalog.resolve(model)
+        if not profile.embedding:
+            raise InvalidRequest(f"The model `{model}` does not support embeddings.", param="model")
+        dim = dims or profile.embedding_dim
+        data = []
+        for i, text in enumerate(texts):
+            vec = embed(text, dim)
+            data.append({"object": "embedding", "index": i,
+                         "embedding": to_base64(vec) if fmt == "base64" else vec})
+        tokens = sum(count_tokens(t) for t in texts)
+        payload = {"object": "list", "data": data, "model": profile.version,
+                   "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+        return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                    "content-type": "application/json"}, dumps(payload))
+
+
+def _with_version(request: Any, version: str) -> Any:
+    from dataclasses import replace
+
+    return replace(request, model_version=version)

@@ -1,0 +1,128 @@
+"""Anthropic Messages: request parsing, reply shape, the named SSE events and the error envelope."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fake_llm.errors import InvalidRequest
+from fake_llm.hooks import Frame, ProviderError
+from fake_llm.tokens import count_tokens, split_tokens
+from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool
+from fake_llm.wire.common import dumps, need, sse, stop_list, text_of
+
+_STOP = {FinishReason.STOP: "end_turn", FinishReason.LENGTH: "max_tokens", FinishReason.TOOL_CALLS: "tool_use",
+         FinishReason.REFUSAL: "refusal", FinishReason.CONTENT_FILTER: "refusal"}
+
+ERROR_TYPES: dict[str, str] = {
+    "invalid_request": "invalid_request_error",
+    "context_length": "invalid_request_error",
+    "authentication": "authentication_error",
+    "permission": "permission_error",
+    "not_found": "not_found_error",
+    "too_large": "request_too_large",
+    "rate_limit": "rate_limit_error",
+    "tokens_rate_limit": "rate_limit_error",
+    "quota": "rate_limit_error",
+    "overloaded": "overloaded_error",
+    "server_error": "api_error",
+    "bad_gateway": "api_error",
+    "unavailable": "api_error",
+    "timeout": "api_error",
+}
+
+
+def error_payload(err: ProviderError, request_id: str) -> dict[str, Any]:
+    return {"type": "error", "error": {"type": ERROR_TYPES.get(err.kind, "api_error"), "message": err.message},
+            "request_id": request_id}
+
+
+def error_body(err: ProviderError, request_id: str) -> bytes:
+    return dumps(error_payload(err, request_id))
+
+
+def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
+    model = need(body, "model", str, required=True)
+    max_tokens = need(body, "max_tokens", int, required=True, what="integer")
+    if max_tokens < 1:
+        raise InvalidRequest("max_tokens: must be greater than or equal to 1", param="max_tokens")
+    raw = need(body, "messages", list, required=True, what="array")
+    if not raw:
+        raise InvalidRequest("messages: at least one message is required", param="messages")
+    system = body.get("system")
+    messages = [Message(Role.SYSTEM, text_of(system, "system"))] if system else []
+    for i, m in enumerate(raw):
+        if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
+            raise InvalidRequest(f"messages.{i}.role: Input should be 'user' or 'assistant'", param=f"messages.{i}")
+        if "content" not in m:
+            raise InvalidRequest(f"messages.{i}.content: Field required", param=f"messages.{i}.content")
+        role = Role.USER if m["role"] == "user" else Role.ASSISTANT
+        messages.append(Message(role, text_of(m["content"], f"messages.{i}.content")))
+    tools = []
+    for i, t in enumerate(need(body, "tools", list, what="array") or []):
+        if not isinstance(t, dict) or not isinstance(t.get("name"), str):
+            raise InvalidRequest(f"tools.{i}.name: Field required", param=f"tools.{i}.name")
+        tools.append(Tool(t["name"], t.get("description") or "", t.get("input_schema") or {}))
+    choice = need(body, "tool_choice", dict, what="object") or {}
+    tool_choice = {"any": "required", "auto": "auto", "none": "none"}.get(choice.get("type", "auto"))
+    if choice.get("type") == "tool":
+        tool_choice = choice.get("name")
+    need(body, "stream", bool, what="boolean")
+    need(body, "temperature", (int, float), what="number")
+    request = ModelRequest(model_version=model, messages=tuple(messages), max_tokens=max_tokens,
+                           tools=tuple(tools), tool_choice=tool_choice,
+                           stop=stop_list(body.get("stop_sequences"), "stop_sequences"))
+    return model, request, {"stream": bool(body.get("stream"))}
+
+
+def _content(reply: ModelReply) -> list[dict[str, Any]]:
+    blocks: list[dict[str, Any]] = []
+    text = reply.refusal or reply.text
+    if text:
+        blocks.append({"type": "text", "text": text})
+    blocks.extend({"type": "tool_use", "id": c.id.replace("call_", "toolu_"), "name": c.name, "input": c.arguments}
+                  for c in reply.tool_calls)
+    return blocks
+
+
+def render_message(reply: ModelReply, *, message_id: str, model: str) -> dict[str, Any]:
+    return {
+        "id": message_id, "type": "message", "role": "assistant", "model": model,
+        "content": _content(reply), "stop_reason": _STOP[reply.finish_reason], "stop_sequence": None,
+        "usage": {"input_tokens": reply.input_tokens, "output_tokens": reply.output_tokens,
+                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+    }
+
+
+def stream_message(reply: ModelReply, *, message_id: str, model: str, extra_ttft_s: float = 0.0,
+                   extra_per_token_s: float = 0.0) -> list[Frame]:
+    per_token = reply.per_token_s + extra_per_token_s
+    start = render_message(reply, message_id=message_id, model=model)
+    start.update(content=[], stop_reason=None)
+    start["usage"] = {**start["usage"], "output_tokens": 1}
+    frames = [sse({"type": "message_start", "message": start}, event="message_start",
+                  delay_s=reply.ttft_s + extra_ttft_s)]
+    for index, block in enumerate(_content(reply)):
+        if block["type"] == "text":
+            frames.append(sse({"type": "content_block_start", "index": index,
+                               "content_block": {"type": "text", "text": ""}}, event="content_block_start"))
+            if index == 0:
+                frames.append(sse({"type": "ping"}, event="ping"))
+            for piece in split_tokens(block["text"]):
+                frames.append(sse({"type": "content_block_delta", "index": index,
+                                   "delta": {"type": "text_delta", "text": piece}}, event="content_block_delta",
+                                  delay_s=per_token * max(1, count_tokens(piece))))
+        else:
+            frames.append(sse({"type": "content_block_start", "index": index,
+                               "content_block": {**block, "input": {}}}, event="content_block_start"))
+            args = json.dumps(block["input"])
+            for piece in [args[j:j + 12] for j in range(0, len(args), 12)]:
+                frames.append(sse({"type": "content_block_delta", "index": index,
+                                   "delta": {"type": "input_json_delta", "partial_json": piece}},
+                                  event="content_block_delta", delay_s=per_token * 3))
+        frames.append(sse({"type": "content_block_stop", "index": index}, event="content_block_stop"))
+    frames.append(sse({"type": "message_delta",
+                       "delta": {"stop_reason": _STOP[reply.finish_reason], "stop_sequence": None},
+                       "usage": {"output_tokens": reply.output_tokens}}, event="message_delta"))
+    frames.append(sse({"type": "message_stop"}, event="message_stop"))
+    return frames

@@ -1,0 +1,67 @@
+"""Pieces both wire formats share: JSON bytes, SSE frames, type checks with the provider's words."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fake_llm.errors import InvalidRequest
+from fake_llm.hooks import Frame
+
+
+def dumps(obj: Any) -> bytes:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def sse(obj: Any, *, event: str | None = None, delay_s: float = 0.0) -> Frame:
+    head = f"event: {event}\n" if event else ""
+    return Frame(head.encode() + b"data: " + dumps(obj) + b"\n\n", delay_s=delay_s)
+
+
+def need(body: dict[str, Any], name: str, kind: type | tuple[type, ...], *, required: bool = False,
+         what: str = "") -> Any:
+    """The field ``name`` if it has the right type; a 400 naming the field otherwise."""
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidRequest(f"Missing required parameter: '{name}'.", param=name)
+        return None
+    bad_bool = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
+    if not isinstance(value, kind) or bad_bool:
+        expected = what or (kind.__name__ if isinstance(kind, type) else " or ".join(k.__name__ for k in kind))
+        raise InvalidRequest(
+            f"Invalid type for '{name}': expected {expected}, but got {type(value).__name__} instead.",
+            param=name,
+        )
+    return value
+
+
+def text_of(content: Any, where: str) -> str:
+    """Message content as plain text: a string, or the text parts of a list of content blocks."""
+    if content is None:
+        return ""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for i, part in enumerate(content):
+            if not isinstance(part, dict) or not isinstance(part.get("type"), str):
+                raise InvalidRequest(f"Invalid content part at '{where}[{i}]': expected an object with a type.",
+                                     param=f"{where}[{i}]")
+            if isinstance(part.get("text"), str):
+                parts.append(part["text"])
+            elif part["type"] == "tool_result":
+                parts.append(text_of(part.get("content"), f"{where}[{i}].content"))
+        return "\n".join(parts)
+    raise InvalidRequest(f"Invalid type for '{where}': expected a string or an array of content parts.",
+                         param=where)
+
+
+def stop_list(value: Any, name: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    raise InvalidRequest(f"Invalid type for '{name}': expected a string or an array of strings.", param=name)

@@ -1,0 +1,205 @@
+"""OpenAI Chat Completions, Embeddings and Models: request parsing and exact reply shapes."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from fake_llm.errors import InvalidRequest
+from fake_llm.hooks import Frame, ProviderError
+from fake_llm.tokens import count_tokens, split_tokens
+from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool
+from fake_llm.wire.common import dumps, need, sse, stop_list, text_of
+
+_ROLES = {"system": Role.SYSTEM, "developer": Role.SYSTEM, "user": Role.USER,
+          "assistant": Role.ASSISTANT, "tool": Role.TOOL, "function": Role.TOOL}
+_FINISH = {FinishReason.STOP: "stop", FinishReason.LENGTH: "length", FinishReason.TOOL_CALLS: "tool_calls",
+           FinishReason.REFUSAL: "stop", FinishReason.CONTENT_FILTER: "content_filter"}
+
+# kind -> (openai error type, code)
+ERROR_TYPES: dict[str, tuple[str, str | None]] = {
+    "invalid_request": ("invalid_request_error", None),
+    "context_length": ("invalid_request_error", "context_length_exceeded"),
+    "authentication": ("invalid_request_error", "invalid_api_key"),
+    "permission": ("invalid_request_error", "unsupported_country_region_territory"),
+    "not_found": ("invalid_request_error", "model_not_found"),
+    "too_large": ("invalid_request_error", "request_too_large"),
+    "rate_limit": ("requests", "rate_limit_exceeded"),
+    "tokens_rate_limit": ("tokens", "rate_limit_exceeded"),
+    "quota": ("insufficient_quota", "insufficient_quota"),
+    "overloaded": ("server_error", "overloaded"),
+    "server_error": ("server_error", None),
+    "bad_gateway": ("server_error", None),
+    "unavailable": ("server_error", "service_unavailable"),
+    "timeout": ("server_error", "timeout"),
+}
+
+
+def error_body(err: ProviderError, param: str | None = None) -> bytes:
+    etype, code = ERROR_TYPES.get(err.kind, ("server_error", None))
+    return dumps({"error": {"message": err.message, "type": etype, "param": param, "code": code}})
+
+
+def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
+    """(requested model, the neutral request, wire options) or InvalidRequest naming the field."""
+    model = need(body, "model", str, required=True)
+    raw_messages = need(body, "messages", list, required=True, what="array")
+    if not raw_messages:
+        raise InvalidRequest("'messages' must contain at least one message.", param="messages")
+    messages = []
+    for i, m in enumerate(raw_messages):
+        if not isinstance(m, dict):
+            raise InvalidRequest(f"Invalid type for 'messages[{i}]': expected an object.", param=f"messages[{i}]")
+        role = m.get("role")
+        if role not in _ROLES:
+            raise InvalidRequest(
+                f"Invalid value for 'messages[{i}].role': expected one of {', '.join(_ROLES)}.",
+                param=f"messages[{i}].role",
+            )
+        if "content" not in m and not m.get("tool_calls"):
+            raise InvalidRequest(f"Missing required parameter: 'messages[{i}].content'.",
+                                 param=f"messages[{i}].content")
+        messages.append(Message(_ROLES[role], text_of(m.get("content"), f"messages[{i}].content")))
+    tools = []
+    for i, t in enumerate(need(body, "tools", list, what="array") or []):
+        fn = t.get("function") if isinstance(t, dict) else None
+        if not isinstance(fn, dict) or not isinstance(fn.get("name"), str):
+            raise InvalidRequest(f"Missing required parameter: 'tools[{i}].function.name'.",
+                                 param=f"tools[{i}].function.name")
+        tools.append(Tool(fn["name"], fn.get("description") or "", fn.get("parameters") or {}))
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        choice = (choice.get("function") or {}).get("name")
+    fmt = need(body, "response_format", dict, what="object") or {}
+    schema = None
+    if fmt.get("type") == "json_schema":
+        spec = fmt.get("json_schema")
+        if not isinstance(spec, dict) or not isinstance(spec.get("name"), str):
+            raise InvalidRequest("Missing required parameter: 'response_format.json_schema.name'.",
+                                 param="response_format.json_schema.name")
+        schema = spec.get("schema") or {"type": "object"}
+    elif fmt.get("type") not in (None, "text", "json_object"):
+        raise InvalidRequest("Invalid value for 'response_format.type': expected one of text, json_object, "
+                             "json_schema.", param="response_format.type")
+    max_tokens = need(body, "max_completion_tokens", int, what="integer")
+    if max_tokens is None:
+        max_tokens = need(body, "max_tokens", int, what="integer")
+    need(body, "stream", bool, what="boolean")
+    need(body, "n", int, what="integer")
+    need(body, "seed", int, what="integer")
+    need(body, "temperature", (int, float), what="number")
+    options = {
+        "stream": bool(body.get("stream")),
+        "include_usage": bool((body.get("stream_options") or {}).get("include_usage")),
+        "n": max(1, min(int(body.get("n") or 1), 8)),
+    }
+    request = ModelRequest(
+        model_version=model, messages=tuple(messages), max_tokens=max_tokens, seed=body.get("seed"),
+        tools=tuple(tools), tool_choice=choice if isinstance(choice, str) else None, json_schema=schema,
+        json_mode=fmt.get("type") == "json_object", stop=stop_list(body.get("stop"), "stop"),
+    )
+    return model, request, options
+
+
+def _usage(reply: ModelReply) -> dict[str, Any]:
+    return {
+        "prompt_tokens": reply.input_tokens,
+        "completion_tokens": reply.output_tokens,
+        "total_tokens": reply.input_tokens + reply.output_tokens,
+        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+                                      "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+    }
+
+
+def _message(reply: ModelReply) -> dict[str, Any]:
+    msg: dict[str, Any] = {"role": "assistant", "content": None if reply.refusal or reply.tool_calls
+                           else reply.text, "refusal": reply.refusal, "annotations": []}
+    if reply.tool_calls:
+        msg["tool_calls"] = [
+            {"id": c.id, "type": "function", "function": {"name": c.name, "arguments": json.dumps(c.arguments)}}
+            for c in reply.tool_calls
+        ]
+    return msg
+
+
+def render_chat(reply: ModelReply, *, completion_id: str, created: int, n: int = 1) -> dict[str, Any]:
+    return {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": reply.model_version,
+        "choices": [
+            {"index": i, "message": _message(reply), "logprobs": None, "finish_reason": _FINISH[reply.finish_reason]}
+            for i in range(n)
+        ],
+        "usage": _usage(reply),
+        "service_tier": "default",
+        "system_fingerprint": reply.system_fingerprint,
+    }
+
+
+def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_usage: bool,
+                extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0) -> list[Frame]:
+    """The SSE frames of a streamed completion, each with the simulated delay before it."""
+    per_token = reply.per_token_s + extra_per_token_s
+    head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
+            "model": reply.model_version, "service_tier": "default",
+            "system_fingerprint": reply.system_fingerprint}
+
+    def chunk(delta: dict[str, Any], finish: str | None = None, delay_s: float = 0.0) -> Frame:
+        body = {**head, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
+        if include_usage:
+            body["usage"] = None
+        return sse(body, delay_s=delay_s)
+
+    frames = [chunk({"role": "assistant", "content": "", "refusal": None}, delay_s=reply.ttft_s + extra_ttft_s)]
+    if reply.tool_calls:
+        for i, call in enumerate(reply.tool_calls):
+            frames.append(chunk({"tool_calls": [{"index": i, "id": call.id, "type": "function",
+                                                 "function": {"name": call.name, "arguments": ""}}]}))
+            args = json.dumps(call.arguments)
+            for piece in [args[j:j + 12] for j in range(0, len(args), 12)]:
+                frames.append(chunk({"tool_calls": [{"index": i, "function": {"arguments": piece}}]},
+                                    delay_s=per_token * 3))
+    else:
+        field, text = ("refusal", reply.refusal) if reply.refusal else ("content", reply.text)
+        for piece in split_tokens(text or ""):
+            frames.append(chunk({field: piece}, delay_s=per_token * max(1, count_tokens(piece))))
+    frames.append(chunk({}, _FINISH[reply.finish_reason]))
+    if include_usage:
+        frames.append(sse({**head, "choices": [], "usage": _usage(reply)}))
+    frames.append(Frame(b"data: [DONE]\n\n"))
+    return frames
+
+
+def render_models(names: list[tuple[str, int, str]]) -> dict[str, Any]:
+    return {"object": "list", "data": [model_entry(*n) for n in names]}
+
+
+def model_entry(name: str, created: int, owned_by: str) -> dict[str, Any]:
+    return {"id": name, "object": "model", "created": created, "owned_by": owned_by}
+
+
+def parse_embeddings(body: dict[str, Any]) -> tuple[str, list[str], str, int | None]:
+    model = need(body, "model", str, required=True)
+    raw = body.get("input")
+    if raw is None:
+        raise InvalidRequest("Missing required parameter: 'input'.", param="input")
+    if isinstance(raw, str):
+        texts = [raw]
+    elif isinstance(raw, list) and raw and all(isinstance(x, str) for x in raw):
+        texts = raw
+    elif isinstance(raw, list) and raw and all(isinstance(x, int) for x in raw):
+        texts = [" ".join(f"t{x}" for x in raw)]
+    elif isinstance(raw, list) and raw and all(isinstance(x, list) for x in raw):
+        texts = [" ".join(f"t{x}" for x in row) for row in raw]
+    else:
+        raise InvalidRequest("Invalid type for 'input': expected a string, an array of strings or of tokens.",
+                             param="input")
+    fmt = body.get("encoding_format") or "float"
+    if fmt not in ("float", "base64"):
+        raise InvalidRequest("Invalid value for 'encoding_format': expected 'float' or 'base64'.",
+                             param="encoding_format")
+    dims = need(body, "dimensions", int, what="integer")
+    return model, texts, fmt, dims
