@@ -1,0 +1,153 @@
+"""The fake provider over HTTP: a thin Starlette adapter around ``Provider``.
+
+Each route reads the body, asks the provider, and turns the result into time and bytes: it waits
+``hang_s``, streams frames with their delays, or drops the connection. Every delay is multiplied
+by ``latency_scale`` so tests run with 0 and demos with 1.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Sequence
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response, StreamingResponse
+from starlette.routing import BaseRoute, Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from fake_llm.errors import UnknownModel
+from fake_llm.hooks import Flavour, Frame, ProviderError
+from fake_llm.provider import CHAT_ROUTE, EMBEDDINGS_ROUTE, MAX_BODY_BYTES, MESSAGES_ROUTE, Provider, ProviderResult
+from fake_llm.wire import anthropic, openai
+
+
+class DroppedConnection(Exception):
+    """Raised inside a response to make the server abort the connection, as a flaky upstream does."""
+
+
+async def _read_body(request: Request) -> bytes:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY_BYTES:
+            return b"x" * (MAX_BODY_BYTES + 1)  # the provider answers 413 in the right envelope
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _flavour(request: Request) -> Flavour:
+    return Flavour.ANTHROPIC if request.url.path.startswith(MESSAGES_ROUTE) else Flavour.OPENAI
+
+
+class ProviderRoutes:
+    def __init__(self, provider: Provider, latency_scale: float) -> None:
+        self.provider = provider
+        self.scale = latency_scale
+
+    async def post(self, request: Request) -> Response:
+        body = await _read_body(request)
+        result = self.provider.handle(_flavour(request), request.url.path, request.headers, body)
+        return await self.respond(result)
+
+    async def respond(self, result: ProviderResult) -> Response:
+        if result.hang_s and self.scale:
+            await asyncio.sleep(result.hang_s * self.scale)
+        if result.drop_connection:
+            raise DroppedConnection
+        if result.frames is not None:
+            return StreamingResponse(self._stream(result.frames), status_code=result.status,
+                                     headers=result.headers, media_type="text/event-stream")
+        if self.scale and result.exchange is not None:
+            await asyncio.sleep(max(0.0, result.latency_s - result.hang_s) * self.scale)
+        return Response(result.body, status_code=result.status, headers=result.headers,
+                        media_type=result.headers.get("content-type", "application/json"))
+
+    async def _stream(self, frames: list[Frame]) -> AsyncIterator[bytes]:
+        for frame in frames:
+            if frame.delay_s and self.scale:
+                await asyncio.sleep(frame.delay_s * self.scale)
+            if frame.drop_connection:
+                raise DroppedConnection
+            yield frame.data
+
+    async def models(self, request: Request) -> Response:
+        return JSONResponse(openai.render_models(self.provider.models()))
+
+    async def model(self, request: Request) -> Response:
+        name = request.path_params["model"]
+        try:
+            profile = self.provider.catalog.resolve(name)
+        except UnknownModel as exc:
+            body = openai.error_body(ProviderError(404, "not_found", str(exc)), "model")
+            return Response(body, status_code=404, media_type="application/json")
+        return JSONResponse(openai.model_entry(name, profile.created, profile.owned_by))
+
+    async def healthz(self, request: Request) -> Response:
+        return JSONResponse({"status": "ok"})
+
+
+class ProviderErrors:
+    """Last line of defence: an unexpected bug still answers in the caller's envelope, never a trace.
+
+    A dropped-connection fault is not an error: it closes the transport without a response.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: dict) -> None:  # type: ignore[type-arg]
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except DroppedConnection:
+            raise  # uvicorn closes the connection; the client sees it broken
+        except Exception as exc:  # noqa: BLE001 - the one place allowed to catch everything
+            if started:
+                raise
+            err = ProviderError(500, "server_error", f"The server had an error processing your request: {exc!r}")
+            is_anthropic = scope.get("path", "").startswith(MESSAGES_ROUTE)
+            body = anthropic.error_body(err, "req_internal") if is_anthropic else openai.error_body(err)
+            await send({"type": "http.response.start", "status": 500,
+                        "headers": [(b"content-type", b"application/json")]})
+            await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    *,
+    provider: Provider | None = None,
+    latency_scale: float = 1.0,
+    extra_routes: Sequence[BaseRoute] = (),
+) -> Starlette:
+    """The fake provider as an ASGI app.
+
+    provider: the ``Provider`` to serve (a default one if omitted); pass one built with chaos
+        hooks to inject faults.
+    latency_scale: multiplies every simulated delay; 0 answers at once, 1 is real time.
+    extra_routes: more routes on the same server (fault admin, drill control, the AI feature).
+    """
+    routes_obj = ProviderRoutes(provider or Provider(), latency_scale)
+    routes = [
+        Route(CHAT_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(MESSAGES_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
+        Route("/v1/models", routes_obj.models, methods=["GET"]),
+        Route("/v1/models/{model:path}", routes_obj.model, methods=["GET"]),
+        Route("/healthz", routes_obj.healthz, methods=["GET"]),
+        *extra_routes,
+    ]
+    app = Starlette(routes=routes, middleware=[Middleware(ProviderErrors)])
+    app.state.provider = routes_obj.provider
+    app.state.latency_scale = latency_scale
+    return app
