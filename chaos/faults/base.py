@@ -93,6 +93,7 @@ class Fault:
         self.seed = seed
         self.hits_so_far = 0
         self.matched_so_far = 0
+        self.engine: Any = None  # set by the engine that holds it: its clock and bound target
 
     def active_at(self, now_s: float) -> bool:
         if self.start_s is not None and now_s < self.start_s:
@@ -117,6 +118,9 @@ class Fault:
 
     def apply(self, ctx: Any) -> None:
         raise NotImplementedError
+
+    def on_remove(self) -> None:
+        """Called when the engine drops the fault: undo any state it changed outside a request."""
 
     def on_start(self, world: Any) -> None:
         """Called once by the drill when the fault becomes active, with the drill world.

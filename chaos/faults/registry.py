@@ -11,9 +11,25 @@ from pydantic import ValidationError
 
 from chaos.errors import FaultError
 from chaos.faults.base import Fault, Targeting
+from chaos.faults.hallucination import Hallucination
+from chaos.faults.latency import Latency
+from chaos.faults.model_change import ModelChange
+from chaos.faults.outage import Outage
+from chaos.faults.rate_limit import RateLimit
+from chaos.faults.refusal import Refusal
+from chaos.faults.schema_error import SchemaError
+from chaos.faults.stream_error import StreamError
+from chaos.faults.timeout import Timeout
+from chaos.faults.token_bloat import TokenBloat
+from chaos.faults.wrong_answer import WrongAnswer
 
 FAULT_TYPES: dict[str, type[Fault]] = {
-    # provider faults (chaos/faults/<type>.py) and world faults register here, one line each
+    cls.type: cls
+    for cls in (
+        # provider faults
+        Latency, Timeout, RateLimit, Outage, SchemaError, StreamError, Refusal, ModelChange, WrongAnswer,
+        Hallucination, TokenBloat,
+    )
 }
 
 

@@ -1,0 +1,133 @@
+"""The fault engine: the active faults, and the one place stages ask them to act.
+
+It implements ``fake_llm.hooks.Hooks``. Faults are kept per stage so a request pays only for the
+faults of the stage it is in, and targeting is checked before any fault code runs. Every change
+(add, update, remove, reset) is timed on the engine's clock and told to listeners, which is how a
+drill writes fault events and how ``serve`` keeps its audit trail.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from chaos.errors import FaultError
+from chaos.faults.base import Fault
+from fake_llm.hooks import Stage
+
+
+@dataclass(frozen=True)
+class FaultChange:
+    at_s: float
+    op: str  # added | updated | removed | reset
+    fault: dict[str, Any]
+
+
+Listener = Callable[[FaultChange], None]
+
+
+@dataclass
+class FaultEngine:
+    seed: int = 0
+    now_s: Callable[[], float] | None = None  # the drill clock; seconds since the engine started if None
+    target: Any = None  # what stages act on beyond the request: the provider (for model_change)
+    listeners: list[Listener] = field(default_factory=list)
+    audit: list[FaultChange] = field(default_factory=list)
+    _faults: dict[str, Fault] = field(default_factory=dict)
+    _by_stage: dict[Stage, tuple[Fault, ...]] = field(default_factory=dict)
+    _lock: threading.RLock = field(default_factory=threading.RLock)
+    _started: float = field(default_factory=time.monotonic)
+    _next: int = 0
+
+    def bind(self, target: Any) -> None:
+        """The provider (or world) whose state some faults change, such as model aliases."""
+        self.target = target
+
+    def clock(self) -> float:
+        return self.now_s() if self.now_s else time.monotonic() - self._started
+
+    def new_id(self, type_name: str) -> str:
+        with self._lock:
+            self._next += 1
+            return f"{type_name}-{self._next}"
+
+    # --- the Hooks interface ---------------------------------------------------------------
+
+    def apply(self, stage: Stage, ctx: Any) -> None:
+        faults = self._by_stage.get(stage)
+        if not faults:
+            return
+        now = self.clock()
+        for fault in faults:
+            if fault.active_at(now) and fault.hits(ctx.info):
+                fault.apply(ctx)
+                injected = getattr(ctx, "injected", None)
+                if injected is not None:
+                    injected.append(fault.id)
+
+    # --- control ---------------------------------------------------------------------------
+
+    def add(self, fault: Fault) -> Fault:
+        with self._lock:
+            if fault.id in self._faults:
+                raise FaultError(f"a fault with id {fault.id!r} already exists; remove it or pick another id")
+            fault.engine = self
+            self._faults[fault.id] = fault
+            self._reindex()
+        self._tell("added", fault)
+        return fault
+
+    def replace(self, fault: Fault) -> Fault:
+        with self._lock:
+            if fault.id not in self._faults:
+                raise FaultError(f"no fault with id {fault.id!r}; known: {', '.join(self._faults) or 'none'}")
+            fault.engine = self
+            self._faults[fault.id] = fault
+            self._reindex()
+        self._tell("updated", fault)
+        return fault
+
+    def remove(self, fault_id: str) -> Fault:
+        with self._lock:
+            try:
+                fault = self._faults.pop(fault_id)
+            except KeyError:
+                raise FaultError(f"no fault with id {fault_id!r}; known: {', '.join(self._faults) or 'none'}") from None
+            self._reindex()
+        fault.on_remove()
+        self._tell("removed", fault)
+        return fault
+
+    def reset(self) -> list[Fault]:
+        with self._lock:
+            removed = list(self._faults.values())
+            self._faults.clear()
+            self._reindex()
+        for fault in removed:
+            fault.on_remove()
+            self._tell("removed", fault)
+        return removed
+
+    def get(self, fault_id: str) -> Fault:
+        try:
+            return self._faults[fault_id]
+        except KeyError:
+            raise FaultError(f"no fault with id {fault_id!r}; known: {', '.join(self._faults) or 'none'}") from None
+
+    def list(self) -> list[Fault]:
+        return list(self._faults.values())
+
+    def _reindex(self) -> None:
+        by_stage: dict[Stage, list[Fault]] = {}
+        for fault in self._faults.values():
+            by_stage.setdefault(fault.stage, []).append(fault)
+        self._by_stage = {stage: tuple(fs) for stage, fs in by_stage.items()}
+
+    def _tell(self, op: str, fault: Fault) -> None:
+        change = FaultChange(self.clock(), op, fault.to_dict())
+        self.audit.append(change)
+        for listener in list(self.listeners):
+            listener(change)

@@ -1,0 +1,42 @@
+"""A silent model change: the alias now points at another dated version, with its own behaviour.
+
+Targeting makes it a canary (``fraction: 0.2``) or a full roll-out; the reply's ``model`` and
+``system_fingerprint`` change with it, which is the clue a careful responder finds in traces.
+"""
+
+from __future__ import annotations
+
+from pydantic import field_validator
+
+from chaos.faults.base import Fault, Params
+from fake_llm.catalog import DEFAULT_PROFILES
+from fake_llm.hooks import Exchange, Stage
+
+_VERSIONS = sorted(p.version for p in DEFAULT_PROFILES)
+
+
+class ModelChangeParams(Params):
+    alias: str = "fd-large"
+    to_version: str = "fd-large-2026-11-15"
+
+    @field_validator("to_version")
+    @classmethod
+    def _known(cls, value: str) -> str:
+        if value not in _VERSIONS:
+            raise ValueError(f"unknown model version {value!r}; known: {', '.join(_VERSIONS)}")
+        return value
+
+
+class ModelChange(Fault):
+    type = "model_change"
+    stage = Stage.PROVIDER_REQUEST
+    Params = ModelChangeParams
+    description = "re-points a model alias to another dated version"
+
+    def apply(self, ctx: Exchange) -> None:
+        p: ModelChangeParams = self.params  # type: ignore[assignment]
+        catalog = getattr(self.engine.target, "catalog", None) if self.engine else None
+        requested = catalog.aliases.get(ctx.info.model, ctx.info.model) if catalog else ctx.info.model
+        pinned = catalog.aliases.get(p.alias) if catalog else None
+        if ctx.info.model == p.alias or (pinned is not None and requested == pinned):
+            ctx.model_version = p.to_version
