@@ -112,7 +112,13 @@ class ProviderErrors:
         try:
             await self.app(scope, receive, tracking_send)
         except DroppedConnection:
-            raise  # uvicorn closes the connection; the client sees it broken
+            if started:
+                raise  # mid-stream: uvicorn closes the connection and the client sees it broken
+            # Before any response: promise a body and stop short, so the server closes the
+            # connection and the client sees a broken read instead of a tidy 500.
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
+            await send({"type": "http.response.body", "body": b'{"id":', "more_body": True})
         except Exception as exc:  # noqa: BLE001 - the one place allowed to catch everything
             if started:
                 raise

@@ -1,0 +1,67 @@
+"""Talking to a running firedrill server from the CLI: URL and token options, clear failures."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+import httpx
+
+from chaos.errors import ConnectError, DrillError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def server_options(func: F) -> F:
+    """``--url`` (env FIREDRILL_URL) and ``--token`` (env FIREDRILL_TOKEN) on a command."""
+    func = click.option("--token", envvar="FIREDRILL_TOKEN", default="", show_envvar=True,
+                        help="Bearer token for the server.")(func)
+    return click.option("--url", envvar="FIREDRILL_URL", default="http://127.0.0.1:8000", show_default=True,
+                        show_envvar=True, help="Base URL of the running firedrill server.")(func)
+
+
+def call(method: str, url: str, path: str, token: str, body: Any = None, *,
+         headers: dict[str, str] | None = None, timeout_s: float = 30.0) -> Any:
+    """One request; every failure becomes a ConnectError or DrillError that says what to do."""
+    try:
+        response = httpx.request(method, url.rstrip("/") + path, json=body, timeout=timeout_s,
+                                 headers={"authorization": f"Bearer {token}", **(headers or {})})
+    except httpx.HTTPError as exc:
+        raise ConnectError(f"cannot reach firedrill at {url} ({exc.__class__.__name__}); is it running? "
+                           "Set --url or FIREDRILL_URL") from None
+    if response.status_code in (401, 403):
+        raise ConnectError(f"{url} refused the token ({response.status_code}): "
+                           f"{_message(response)}. Set --token or FIREDRILL_TOKEN")
+    if response.status_code >= 400:
+        raise DrillError(f"{_message(response)} (HTTP {response.status_code})")
+    return response.json()
+
+
+def _message(response: httpx.Response) -> str:
+    try:
+        doc = response.json()
+    except ValueError:
+        return response.text[:200]
+    err = doc.get("error", doc) if isinstance(doc, dict) else doc
+    return err.get("message", json.dumps(err)) if isinstance(err, dict) else str(err)
+
+
+def parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
+    """``k=v`` pairs; values parsed as JSON scalars where they are (``status=503`` is a number)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not key=value", param_hint=what)
+        try:
+            out[key] = json.loads(raw)
+        except ValueError:
+            out[key] = raw
+    return out
+
+
+def user_name() -> str:
+    return os.environ.get("FIREDRILL_RESPONDER") or os.environ.get("USER") or "responder"
