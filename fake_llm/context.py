@@ -28,12 +28,22 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9$\"'])")
 _STOP = frozenset(
     """
     a an the is are was were be been being do does did of to in on at for by with from and or but
-    if then than that this these those it its i you we they he she my your our their me us what
-    which who whom whose when where why how can could should would will shall may might must have
+    if then than that this these those it its i you we they he she my your our their me what use request
+    which who whom whose when where why how can could should would will shall may might must have take long
     has had not no yes please tell about any there here as so up out into over more much many get
     got know let give need want am s
     """.split()
 )
+
+
+# A little of what a real model knows about meaning: words that ask for the same thing.
+_SYNONYMS = {
+    "price": "cost", "pric": "cost", "priced": "cost", "monthly": "month", "fee": "cost",
+    "shipp": "ship", "delivery": "ship", "deliver": "ship", "arrive": "ship",
+    "minimum": "least", "length": "characters", "period": "every", "window": "within", "login": "authentic", "sign-in": "authentic",
+    "hour": "open", "paid": "pay", "payment": "pay", "rot": "rotate", "host": "hosted", "locat": "hosted",
+    "seat": "seat", "limit": "up", "storage": "storage", "gb": "gb",
+}
 
 
 @dataclass(frozen=True)
@@ -61,10 +71,11 @@ class Prompt:
 
 
 def stem(word: str) -> str:
-    for suffix in ("ing", "ies", "es", "ed", "s"):
-        if len(word) > len(suffix) + 3 and word.endswith(suffix):
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    for suffix in ("ation", "ing", "ion", "ies", "es", "ed", "s"):
+        if len(word) > len(suffix) + 2 and word.endswith(suffix):
+            word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            break
+    return _SYNONYMS.get(word, word)
 
 
 def terms(text: str) -> list[str]:

@@ -1,0 +1,162 @@
+"""One drill's world: knowledge base, index, prompts, models, the feature, telemetry, change log.
+
+Built from a seed; time comes from ``now_s`` (the drill clock); faults come in through ``hooks``.
+Control methods are what on-call can do; each returns a short message and leaves a change-log
+entry where production would.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fake_llm.catalog import Catalog
+from fake_llm.errors import FakeLLMError, UnknownModel
+from fake_llm.hooks import Flavour, Hooks, RequestInfo, Stage
+from fake_llm.provider import Provider
+from fake_llm.world.changelog import Change, ChangeLog
+from fake_llm.world.controls import FALLBACK_MODES, Controls
+from fake_llm.world.feature import Answer, Feature
+from fake_llm.world.index import Index
+from fake_llm.world.knowledge import GoldenQuestion, KnowledgeBase
+from fake_llm.world.prompts import PromptRegistry
+from fake_llm.world.stages import TrafficContext
+from fake_llm.world.telemetry import Metrics, Telemetry, Thresholds
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    kb_chunks: int = 300
+    segments: tuple[tuple[str, float], ...] = (("free", 0.6), ("pro", 0.3), ("enterprise", 0.1))
+    judge_sample_rate: float = 0.2
+    judge_noise: float = 0.05
+    metrics_window_s: float = 60.0
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    primary_model: str = "fd-large"
+    backup_model: str = "fd-small"
+    users: int = 400
+
+
+class World:
+    def __init__(self, config: WorldConfig | None = None, *, seed: int = 0, now_s: Callable[[], float] = lambda: 0.0,
+                 hooks: Hooks | None = None) -> None:
+        from fake_llm.hooks import NO_HOOKS
+
+        self.config = config or WorldConfig()
+        self.seed = seed
+        self.now_s = now_s
+        self.hooks = hooks or NO_HOOKS
+        self.kb = KnowledgeBase(seed=seed, target_chunks=self.config.kb_chunks)
+        self.catalog = Catalog()
+        self.provider = Provider(catalog=self.catalog, hooks=self.hooks, seed=seed, clock=lambda: 1795996800.0)
+        self.prompts = PromptRegistry(self.kb.company)
+        index = Index.build(self.kb.chunks(), built_at_s=-3600.0 * 6)
+        self.controls = Controls(index=index, model=self.config.primary_model, backup_model=self.config.backup_model)
+        self.feature = Feature(kb=self.kb, prompts=self.prompts, provider=self.provider, hooks=self.hooks,
+                               controls=self.controls)
+        self.telemetry = Telemetry(window_s=self.config.metrics_window_s, judge_rate=self.config.judge_sample_rate,
+                                   judge_noise=self.config.judge_noise, seed=seed, thresholds=self.config.thresholds)
+        self.changes = ChangeLog()
+        self.extra_questions: dict[str, list[GoldenQuestion]] = {}  # topics the knowledge base lacks
+        self._requests = 0
+        self.controls.cache = {q.id: self.kb.facts[q.fact_id].sentence for q in self.kb.golden if q.fact_id}
+
+    # --- traffic -------------------------------------------------------------------------------
+
+    def next_request(self, rng: random.Random) -> tuple[str, str, GoldenQuestion]:
+        """A simulated user, their segment and their question; traffic faults may change them."""
+        names, weights = zip(*self.config.segments, strict=True)
+        segment = rng.choices(names, weights)[0]
+        user = f"u{rng.randrange(self.config.users):04d}"
+        question = rng.choice(self.kb.golden)
+        self._requests += 1
+        info = RequestInfo(key=f"traffic-{self._requests}", flavour=Flavour.ASSISTANT, route="/traffic",
+                           model=self.controls.model, text=question.text, segment=segment, topic=question.topic)
+        ctx = TrafficContext(info, user, segment, question, world=self)
+        self.hooks.apply(Stage.TRAFFIC, ctx)
+        return ctx.user, ctx.segment, ctx.question
+
+    def ask(self, *, user: str, segment: str, question: GoldenQuestion, trace_id: str | None = None) -> Answer:
+        trace_id = trace_id or f"tr-{self.seed:x}-{len(self.telemetry.traces) + 1:06d}"
+        answer = self.feature.ask(trace_id=trace_id, t_s=self.now_s(), user=user, segment=segment, question=question)
+        self.telemetry.record(answer)
+        return answer
+
+    def replay(self, trace_id: str, *, prompt_version: str | None = None, model: str | None = None) -> Answer:
+        """Re-run one traced request now, with other settings; not counted in metrics."""
+        original = self.trace(trace_id)
+        if prompt_version and prompt_version not in self.prompts.versions:
+            raise FakeLLMError(f"no prompt version {prompt_version!r}; known: {', '.join(self.prompts.versions)}")
+        if model:
+            self._check_model(model)
+        return self.feature.ask(trace_id=f"{trace_id}-replay", t_s=self.now_s(), user=original.user,
+                                segment=original.segment, question=original.question,
+                                prompt_version=prompt_version, model=model)
+
+    def trace(self, trace_id: str) -> Answer:
+        try:
+            return self.telemetry.traces[trace_id]
+        except KeyError:
+            raise FakeLLMError(f"no trace {trace_id!r} (only the latest traces are kept)") from None
+
+    def metrics(self) -> Metrics:
+        return self.telemetry.snapshot(self.now_s(), self.controls.index.built_at_s)
+
+    # --- controls --------------------------------------------------------------------------------
+
+    def add_change(self, kind: str, summary: str, *, author: str, change_id: str | None = None) -> Change:
+        return self.changes.add(Change(change_id or self.changes.next_id(), self.now_s(), kind, summary, author))
+
+    def set_feature(self, on: bool, *, by: str = "on-call") -> str:
+        self.controls.feature_on = on
+        self.add_change("config", f"assistant feature flag {'enabled' if on else 'disabled'}", author=by)
+        return f"feature {'on' if on else 'off'}"
+
+    def set_fallback(self, mode: str, *, by: str = "on-call") -> str:
+        if mode not in FALLBACK_MODES:
+            raise FakeLLMError(f"unknown fallback mode {mode!r}; choose one of {', '.join(FALLBACK_MODES)}")
+        self.controls.fallback = mode
+        self.add_change("config", f"fallback mode set to {mode}", author=by)
+        return f"fallback {mode}"
+
+    def rollback_prompt(self, to: str | None = None, *, by: str = "on-call") -> str:
+        entry = self.prompts.rollback(to=to, author=by, at_s=self.now_s())
+        self.add_change("prompt_deploy", f"prompt rolled back to {entry.version} (was {entry.rollback_of})", author=by)
+        return f"prompt now {entry.version}"
+
+    def deploy_prompt(self, text: str, *, message: str, by: str, change_id: str | None = None) -> str:
+        version = self.prompts.deploy(text, message=message, author=by, at_s=self.now_s())
+        self.add_change("prompt_deploy", f"prompt {version.version} deployed: {message}", author=by,
+                        change_id=change_id)
+        return version.version
+
+    def use_model(self, name: str, *, by: str = "on-call") -> str:
+        self._check_model(name)
+        self.controls.model = name
+        self.add_change("config", f"primary model set to {name}", author=by)
+        return f"model {name}"
+
+    def rebuild_index(self, *, by: str = "on-call") -> str:
+        self.controls.index = Index.build(self.kb.chunks(), built_at_s=self.now_s())
+        self.add_change("index_refresh", f"index rebuilt ({len(self.controls.index.chunks)} chunks)", author=by)
+        return "index rebuilt"
+
+    def set_topic(self, topic: str, enabled: bool, *, by: str = "on-call") -> str:
+        known = {q.topic for q in self.kb.golden} | set(self.extra_questions)
+        if topic not in known:
+            raise FakeLLMError(f"unknown topic {topic!r}; known: {', '.join(sorted(known))}")
+        (self.controls.disabled_topics.discard if enabled else self.controls.disabled_topics.add)(topic)
+        self.add_change("config", f"topic {topic} {'enabled' if enabled else 'disabled'}", author=by)
+        return f"topic {topic} {'enabled' if enabled else 'disabled'}"
+
+    def set_disclaimer(self, on: bool, *, by: str = "on-call") -> str:
+        self.controls.disclaimer = on
+        self.add_change("config", f"answer disclaimer {'on' if on else 'off'}", author=by)
+        return f"disclaimer {'on' if on else 'off'}"
+
+    def _check_model(self, name: str) -> None:
+        try:
+            self.catalog.resolve(name)
+        except UnknownModel:
+            raise FakeLLMError(f"unknown model {name!r}; known: {', '.join(self.catalog.names())}") from None
