@@ -40,7 +40,8 @@ _STOP = frozenset(
 _SYNONYMS = {
     "price": "cost", "pric": "cost", "priced": "cost", "monthly": "month", "fee": "cost",
     "shipp": "ship", "delivery": "ship", "deliver": "ship", "arrive": "ship",
-    "minimum": "least", "length": "characters", "period": "every", "window": "within", "login": "authentic", "sign-in": "authentic",
+    "minimum": "least", "length": "characters", "period": "every", "window": "within",
+    "login": "authentic", "sign-in": "authentic",
     "hour": "open", "paid": "pay", "payment": "pay", "rot": "rotate", "host": "hosted", "locat": "hosted",
     "seat": "seat", "limit": "up", "storage": "storage", "gb": "gb",
 }
