@@ -40,10 +40,11 @@ class ModelProfile:
 
 
 DEFAULT_PROFILES: tuple[ModelProfile, ...] = (
-    ModelProfile(version="fd-large-2026-09-01", family="fd-large", system_fingerprint="fp_fdl0901"),
+    ModelProfile(version="fd-large-2026-09-01", family="fd-large", system_fingerprint="fp_fdl0901",
+                 ms_per_1k_prompt_tokens=350.0),
     ModelProfile(
         version="fd-large-2026-11-15", family="fd-large", created=1_763_164_800,
-        system_fingerprint="fp_fdl1115", verbosity=1.8, ttft_ms=550.0,
+        system_fingerprint="fp_fdl1115", verbosity=1.8, ttft_ms=550.0, ms_per_1k_prompt_tokens=350.0,
         refusal_keywords=("refund", "security", "password", "delete my account", "chargeback"),
         fabrication_rate=0.8, unknown_behaviour="fabricate",
     ),

@@ -11,16 +11,23 @@ from pydantic import ValidationError
 
 from chaos.errors import FaultError
 from chaos.faults.base import Fault, Targeting
+from chaos.faults.context_growth import ContextGrowth
 from chaos.faults.hallucination import Hallucination
+from chaos.faults.hallucination_topic import HallucinationTopic
 from chaos.faults.latency import Latency
 from chaos.faults.model_change import ModelChange
 from chaos.faults.outage import Outage
+from chaos.faults.prompt_regression import PromptRegression
 from chaos.faults.rate_limit import RateLimit
 from chaos.faults.refusal import Refusal
+from chaos.faults.refusal_spike import RefusalSpike
+from chaos.faults.retrieval_degradation import RetrievalDegradation
 from chaos.faults.schema_error import SchemaError
+from chaos.faults.stale_index import StaleIndex
 from chaos.faults.stream_error import StreamError
 from chaos.faults.timeout import Timeout
 from chaos.faults.token_bloat import TokenBloat
+from chaos.faults.traffic_shift import TrafficShift
 from chaos.faults.wrong_answer import WrongAnswer
 
 FAULT_TYPES: dict[str, type[Fault]] = {
@@ -29,6 +36,9 @@ FAULT_TYPES: dict[str, type[Fault]] = {
         # provider faults
         Latency, Timeout, RateLimit, Outage, SchemaError, StreamError, Refusal, ModelChange, WrongAnswer,
         Hallucination, TokenBloat,
+        # world faults
+        PromptRegression, StaleIndex, RetrievalDegradation, RefusalSpike, HallucinationTopic, ContextGrowth,
+        TrafficShift,
     )
 }
 

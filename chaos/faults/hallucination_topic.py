@@ -1,0 +1,48 @@
+"""Questions on a topic the knowledge base does not cover start arriving; the model invents answers.
+
+The "hallucinations on specific topics: training data gap or retrieval miss" row. A TRAFFIC fault:
+a share of questions switch to the uncovered topic. Retrieval finds only near misses and the
+model, primed by them, answers confidently and wrongly. Disabling the topic contains it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from chaos.faults.base import Fault, Params
+from fake_llm.hooks import Stage
+from fake_llm.world.knowledge import GoldenQuestion
+from fake_llm.world.stages import TrafficContext
+
+TEMPLATES = (
+    "How much does the {product} integration with Salesforce cost per month?",
+    "How many webhooks does the {product} plan include?",
+    "Which data region hosts the {product} webhook logs?",
+    "How long does the {product} Salesforce sync take to ship?",
+)
+
+
+class HallucinationTopicParams(Params):
+    topic: str = "integrations"
+    share: float = Field(0.3, gt=0, le=1)
+
+
+class HallucinationTopic(Fault):
+    type = "hallucination_topic"
+    stage = Stage.TRAFFIC
+    Params = HallucinationTopicParams
+    description = "sends questions on a topic the knowledge base lacks (the model makes answers up)"
+
+    def on_start(self, world: Any) -> None:
+        p: HallucinationTopicParams = self.params  # type: ignore[assignment]
+        questions = [GoldenQuestion(f"{p.topic}/{i}", None, p.topic, t.format(product=product))
+                     for i, (t, product) in enumerate((t, pr) for pr in world.kb.products for t in TEMPLATES)]
+        world.extra_questions[p.topic] = questions
+
+    def apply(self, ctx: TrafficContext) -> None:
+        p: HallucinationTopicParams = self.params  # type: ignore[assignment]
+        rng = self.rng(ctx.info)
+        if rng.random() < p.share and ctx.world is not None and p.topic in ctx.world.extra_questions:
+            ctx.question = rng.choice(ctx.world.extra_questions[p.topic])
