@@ -90,6 +90,7 @@ class FaultEntry(Strict):
     id: str | None = None
     params: dict[str, Any] = Field(default_factory=dict)
     target: Targeting = Targeting()
+    fixed_by: list[str] = Field(default_factory=list)  # "action[:arg]" keys that end this fault
 
 
 class ChangeEntry(Strict):

@@ -34,9 +34,7 @@ class ModelChange(Fault):
     description = "re-points a model alias to another dated version"
 
     def apply(self, ctx: Exchange) -> None:
+        """Only requests that name the alias move; pinning a dated version is the fix."""
         p: ModelChangeParams = self.params  # type: ignore[assignment]
-        catalog = getattr(self.engine.target, "catalog", None) if self.engine else None
-        requested = catalog.aliases.get(ctx.info.model, ctx.info.model) if catalog else ctx.info.model
-        pinned = catalog.aliases.get(p.alias) if catalog else None
-        if ctx.info.model == p.alias or (pinned is not None and requested == pinned):
+        if ctx.info.model == p.alias:
             ctx.model_version = p.to_version

@@ -1,0 +1,92 @@
+"""What each audience sees of the world: the journal (truth included) and responders (no truth).
+
+Responder views carry only what production telemetry would: traces with OpenTelemetry GenAI
+attribute names, the judge's sampled verdicts, metrics, alerts and the change log. ``bad``,
+``correct`` and ``true_cause`` never appear in them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from chaos.clock import clock_label
+from fake_llm.world.changelog import Change
+from fake_llm.world.feature import Answer, _date
+
+if TYPE_CHECKING:
+    from chaos.drill import Drill
+    from fake_llm.world.world import World
+
+SPARK_POINTS = 40
+
+
+def answer_event(a: Answer, judged: bool | None) -> dict[str, Any]:
+    """The request event payload of chaos/events.py, ground truth included."""
+    return {
+        "trace_id": a.trace_id, "user": a.user, "segment": a.segment, "topic": a.question.topic,
+        "question_id": a.question.id, "question": a.question.text, "status": a.status, "served": a.served,
+        "bad": a.bad, "correct": a.correct, "refused": a.refused, "fallback": a.fallback,
+        "latency_ms": round(a.latency_s * 1000, 1), "input_tokens": a.input_tokens, "output_tokens": a.output_tokens,
+        "cost_usd": round(a.cost_usd, 6), "model": a.model, "model_version": a.model_version,
+        "prompt_version": a.prompt_version, "judged": judged is not None, "judge_ok": judged,
+        "error_type": a.error_type, "faults": a.faults, "answer": a.text[:300],
+    }
+
+
+def trace_view(a: Answer, judged: bool | None, *, brief: bool = False, world: World | None = None) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "trace_id": a.trace_id, "time": clock_label(a.t_s), "t_s": round(a.t_s, 3), "user": a.user,
+        "segment": a.segment, "topic": a.question.topic, "question": a.question.text, "status": a.status,
+        "answer": a.text, "judge": None if judged is None else ("pass" if judged else "fail"),
+        "attributes": {
+            "gen_ai.operation.name": "chat", "gen_ai.system": "openai", "gen_ai.request.model": a.model,
+            "gen_ai.response.model": a.model_version, "gen_ai.openai.response.system_fingerprint":
+                a.system_fingerprint, "gen_ai.usage.input_tokens": a.input_tokens,
+            "gen_ai.usage.output_tokens": a.output_tokens, "error.type": a.error_type,
+            "http.response.status_code": a.http_status, "firedrill.prompt.version": a.prompt_version,
+            "firedrill.cost_usd": round(a.cost_usd, 6), "firedrill.latency_ms": round(a.latency_s * 1000, 1),
+            "firedrill.fallback": a.fallback, "firedrill.attempts": a.attempts,
+        },
+    }
+    if brief:
+        return view
+    view["spans"] = [
+        {"name": "retrieval", "attributes": {"db.operation.name": "search", "firedrill.chunks": [
+            {"id": c.id, "doc": c.doc_id, "doc_updated": _date(c.updated_at_s), "text": c.text[:160]}
+            for c in a.chunks]}},
+        {"name": f"chat {a.model}", "attributes": {k: v for k, v in view["attributes"].items()
+                                                  if k.startswith(("gen_ai", "error"))}},
+    ]
+    if world is not None:
+        view["documents"] = {d: {"version": world.kb.documents[d].version,
+                                 "updated": _date(world.kb.documents[d].updated_at_s)}
+                             for d in sorted({c.doc_id for c in a.chunks}) if d in world.kb.documents}
+    return view
+
+
+def change_view(c: Change) -> dict[str, Any]:
+    return {"id": c.id, "time": clock_label(c.t_s), "t_s": round(c.t_s, 3), "kind": c.kind, "summary": c.summary,
+            "author": c.author}
+
+
+def status_view(drill: Drill) -> dict[str, Any]:
+    world = drill.world
+    history = world.telemetry.history[-SPARK_POINTS:]
+    latest = history[-1].to_dict() if history else None
+    return {
+        "drill_id": drill.id, "scenario": drill.scenario.title, "time": clock_label(drill.now_s()),
+        "t_s": round(drill.now_s(), 1), "paged": drill.paged_at is not None, "ended": drill.ended,
+        "paused": not drill.pauser.running.is_set(),
+        "metrics": latest,
+        "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
+                   for key in ("request_rate", "error_rate", "p99_ms", "quality", "refusal_rate", "cost_per_min",
+                               "avg_context_tokens")},
+        "alerts": [{"alert": a.alert, "since": clock_label(a.t_s), "value": round(a.value, 4),
+                    "threshold": a.threshold} for a in world.telemetry.firing.values()],
+        "changes": [change_view(c) for c in world.changes.entries[-8:]],
+        "controls": {"feature_on": world.controls.feature_on, "fallback": world.controls.fallback,
+                     "model": world.controls.model, "prompt": world.prompts.current.version,
+                     "disclaimer": world.controls.disclaimer, "disabled_topics": sorted(world.controls.disabled_topics),
+                     "index_built": clock_label(world.controls.index.built_at_s)},
+        "briefing": drill.scenario.briefing.model_dump() if drill.paged_at is not None else None,
+    }
