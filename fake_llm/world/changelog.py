@@ -36,7 +36,7 @@ class ChangeLog:
         return change
 
     def next_id(self) -> str:
-        return f"CHG-{101 + len(self.entries)}"
+        return f"CHG-{7001 + len(self.entries)}"
 
     def since(self, t_s: float) -> list[Change]:
         return [c for c in self.entries if c.t_s >= t_s]

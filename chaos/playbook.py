@@ -1,0 +1,191 @@
+"""Scripted responders: a runbook as code, run on the drill clock against the same controls people use.
+
+    name: runbook
+    check_every_s: 30
+    rules:
+      - when: {paged: true}
+        do: [ack]
+      - when: {paged: true}
+        after_min: 2
+        do: [contain]
+      - when: {alert: quality, for_min: 2}
+        do: ["fallback:cached", {note: "containing"}, {declare: {symptom: wrong-answers}}]
+
+Conditions: ``paged``, ``alert`` (a name, or ``any``), ``at_min``, ``metric`` with ``above`` /
+``below``, ``contained``, ``diagnosed``. Steps: an action key (``fallback:cached``, ``ack``,
+``index-rebuild``), ``{declare: {...}}``, ``{note: text}``, or the runbook's judgement steps
+``contain``, ``diagnose``, ``mitigate`` and ``restore``, which decide from what on-call can see.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from chaos.diagnosis import Diagnosis, diagnose
+from chaos.errors import DrillError
+from chaos.loader import read_yaml, validate
+from chaos.taxonomy import Action
+
+if TYPE_CHECKING:
+    from chaos.drill import Drill
+
+ACTOR = "playbook"
+JUDGEMENT_STEPS = {"contain", "diagnose", "mitigate", "restore"}
+
+
+class Condition(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    paged: bool | None = None
+    alert: str | None = None
+    for_min: float = Field(0, ge=0)
+    at_min: float | None = Field(None, ge=0)
+    metric: str | None = None
+    above: float | None = None
+    below: float | None = None
+    contained: bool | None = None
+    diagnosed: bool | None = None
+
+
+Step = str | dict[str, Any]
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    when: Condition
+    after_min: float = Field(0, ge=0)
+    do: list[Step] = Field(min_length=1)
+
+    @field_validator("do")
+    @classmethod
+    def _steps_known(cls, steps: list[Step]) -> list[Step]:
+        actions = {a.value for a in Action}
+        for step in steps:
+            if isinstance(step, str):
+                if step not in JUDGEMENT_STEPS and step.split(":", 1)[0] not in actions:
+                    known = ", ".join(sorted(JUDGEMENT_STEPS | actions))
+                    raise ValueError(f"unknown step {step!r}; known: {known}, or {{declare: …}} / {{note: …}}")
+            elif set(step) - {"declare", "note"} or len(step) != 1:
+                raise ValueError(f"a mapping step is {{declare: {{…}}}} or {{note: text}}, not {step!r}")
+        return steps
+
+
+class Playbook(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str = ""
+    check_every_s: float = Field(30, gt=0)
+    rules: list[Rule] = Field(default_factory=list)
+
+    def responder(self) -> ScriptedResponder:
+        return ScriptedResponder(self)
+
+
+def load_playbook(path: str | Path) -> Playbook:
+    p = Path(path)
+    if (
+        not p.exists()
+        and (Path(__file__).resolve().parent.parent / "scenarios" / "playbooks" / f"{path}.yaml").exists()
+    ):
+        p = Path(__file__).resolve().parent.parent / "scenarios" / "playbooks" / f"{path}.yaml"
+    return validate(Playbook, read_yaml(p), p)
+
+
+class ScriptedResponder:
+    """Runs one playbook inside one drill as a simpy process."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self.diagnosis: Diagnosis | None = None
+        self.contained = False
+        self.contained_at: float | None = None
+        self.alerts_seen: set[str] = set()
+        self._since: dict[int, float] = {}
+        self._done: set[int] = set()
+        self._alert_since: dict[str, float] = {}
+
+    def run(self, drill: Drill) -> Any:
+        while not drill.ended:
+            yield drill.env.timeout(self.playbook.check_every_s)
+            if drill.ended:
+                return
+            now = drill.now_s()
+            status = drill.status()
+            firing = {a["alert"] for a in status["alerts"]}
+            if drill.paged_at is not None:
+                self.alerts_seen |= firing
+            self._alert_since = {a: self._alert_since.get(a, now) for a in firing}
+            for i, rule in enumerate(self.playbook.rules):
+                if i in self._done:
+                    continue
+                if not self._holds(rule.when, drill, status, now):
+                    self._since.pop(i, None)
+                    continue
+                start = self._since.setdefault(i, now)
+                if now - start >= rule.after_min * 60:
+                    self._done.add(i)
+                    for step in rule.do:
+                        self._execute(step, drill)
+
+    def _holds(self, c: Condition, drill: Drill, status: dict[str, Any], now: float) -> bool:
+        if c.paged is not None and (drill.paged_at is not None) != c.paged:
+            return False
+        if c.at_min is not None and now < c.at_min * 60:
+            return False
+        if c.alert is not None:
+            names = list(self._alert_since) if c.alert == "any" else [c.alert]
+            if not any(n in self._alert_since and now - self._alert_since[n] >= c.for_min * 60 for n in names):
+                return False
+        if c.metric is not None:
+            value = (status["metrics"] or {}).get(c.metric)
+            if (
+                value is None
+                or (c.above is not None and value <= c.above)
+                or (c.below is not None and value >= c.below)
+            ):
+                return False
+        if c.contained is not None and self.contained != c.contained:
+            return False
+        return c.diagnosed is None or (self.diagnosis is not None) == c.diagnosed
+
+    def _execute(self, step: Step, drill: Drill) -> None:
+        try:
+            if isinstance(step, dict):
+                if "note" in step:
+                    drill.note(ACTOR, str(step["note"]))
+                else:
+                    drill.declare(ACTOR, **step["declare"])
+            elif step in JUDGEMENT_STEPS:
+                getattr(self, f"_{step}")(drill)
+            else:
+                name, _, arg = step.partition(":")
+                drill.act(ACTOR, name, arg or None)
+        except DrillError as exc:
+            drill.note(ACTOR, f"step {step!r} failed: {exc}")
+
+    def _contain(self, drill: Drill) -> None:
+        """Contain first: stop serving model answers, but keep answering known questions from the cache."""
+        drill.act(ACTOR, Action.FALLBACK, "cached")
+        self.contained = True
+        self.contained_at = drill.now_s()
+
+    def _diagnose(self, drill: Drill) -> None:
+        self.diagnosis = diagnose(drill, alerts_seen=self.alerts_seen, until_s=self.contained_at)
+        drill.declare(ACTOR, **self.diagnosis.declaration())
+
+    def _mitigate(self, drill: Drill) -> None:
+        if self.diagnosis is None:
+            self._diagnose(drill)
+        assert self.diagnosis is not None
+        action, arg = self.diagnosis.mitigation()
+        drill.act(ACTOR, action, arg)
+
+    def _restore(self, drill: Drill) -> None:
+        """Back from the cache to live answers once the mitigation is in (unless it was a fallback)."""
+        if drill.world.controls.fallback == "cached":
+            drill.act(ACTOR, Action.FALLBACK, "off")
