@@ -155,7 +155,7 @@ def diagnose(drill: Drill, *, alerts_seen: set[str] | None = None, until_s: floa
                 _latest_change_before(changes, earliest, ("index_refresh",)),
             )
         return made(Row.LATENCY, Symptom.LATENCY, Cause.PROVIDER, None)
-    judged_bad = [t for t in failing if t["judge"] == "fail"]
+    judged_bad = [t for t in failing if t["judge"] == "fail" and t["t_s"] >= earliest]
     topics = Counter(t["topic"] for t in judged_bad)
     top_topic, top_count = topics.most_common(1)[0] if topics else ("", 0)
     if judged_bad and top_count >= 0.6 * len(judged_bad):

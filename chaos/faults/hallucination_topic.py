@@ -16,11 +16,11 @@ from fake_llm.hooks import Stage
 from fake_llm.world.knowledge import GoldenQuestion
 from fake_llm.world.stages import TrafficContext
 
-TEMPLATES = (
-    "How much does the {product} integration with Salesforce cost per month?",
-    "How many webhooks does the {product} plan include?",
-    "Which data region hosts the {product} webhook logs?",
-    "How long does the {product} Salesforce sync take to ship?",
+TEMPLATES = (  # near misses: each shares its strongest words with a fact about something else
+    "How much does the {product} Salesforce integration cost per month?",
+    "What is the monthly price of the {product} Slack connector?",
+    "How many seats does the {plan} plan include for the Zapier integration?",
+    "Where is {region} customer data hosted for the HubSpot sync?",
 )
 
 
@@ -37,8 +37,11 @@ class HallucinationTopic(Fault):
 
     def on_start(self, world: Any) -> None:
         p: HallucinationTopicParams = self.params  # type: ignore[assignment]
-        questions = [GoldenQuestion(f"{p.topic}/{i}", None, p.topic, t.format(product=product))
-                     for i, (t, product) in enumerate((t, pr) for pr in world.kb.products for t in TEMPLATES)]
+        kb = world.kb
+        texts = [t.format(product=kb.products[i % len(kb.products)], plan=kb.plans[i % len(kb.plans)],
+                          region=kb.regions[i % len(kb.regions)])
+                 for i in range(len(kb.products)) for t in TEMPLATES]
+        questions = [GoldenQuestion(f"{p.topic}/{i}", None, p.topic, text) for i, text in enumerate(texts)]
         world.extra_questions[p.topic] = questions
 
     def apply(self, ctx: TrafficContext) -> None:
