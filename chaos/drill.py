@@ -184,6 +184,11 @@ class Drill:
         yield self.env.timeout(self.scenario.duration_s)
         self.end(reason="scheduled end")
 
+    def record_answer(self, answer: Any) -> None:
+        """A request that came in over HTTP (a team's own client) goes into the journal too."""
+        self._record(answer.t_s, EventKind.REQUEST, WORLD,
+                     answer_event(answer, self.world.telemetry.judgements.get(answer.trace_id)))
+
     # --- listeners: what the world does becomes events -----------------------------------------
 
     def _on_fault_change(self, change: FaultChange) -> None:

@@ -85,7 +85,8 @@ class Telemetry:
                            answer.served, verdict, answer.cost_usd, answer.context_tokens))
         return verdict
 
-    def snapshot(self, now_s: float, index_built_at_s: float) -> Metrics:
+    def snapshot(self, now_s: float, index_built_at_s: float, *, record: bool = True) -> Metrics:
+        """Metrics over the window ending now; ``record`` keeps them as a tick and evaluates alerts."""
         while self._rows and self._rows[0][0] < now_s - self.window_s:
             self._rows.popleft()
         rows = list(self._rows)
@@ -103,8 +104,9 @@ class Telemetry:
             avg_context_tokens=sum(r[7] for r in rows) / n if n else 0.0,
             index_age_s=now_s - index_built_at_s,
         )
-        self.history.append(metrics)
-        self._evaluate(metrics)
+        if record:
+            self.history.append(metrics)
+            self._evaluate(metrics)
         return metrics
 
     def _evaluate(self, m: Metrics) -> None:

@@ -100,8 +100,9 @@ class World:
         except KeyError:
             raise FakeLLMError(f"no trace {trace_id!r} (only the latest traces are kept)") from None
 
-    def metrics(self) -> Metrics:
-        return self.telemetry.snapshot(self.now_s(), self.controls.index.built_at_s)
+    def metrics(self, *, record: bool = True) -> Metrics:
+        """The metrics now; a drill's ticks record them (and evaluate alerts), views only peek."""
+        return self.telemetry.snapshot(self.now_s(), self.controls.index.built_at_s, record=record)
 
     # --- controls --------------------------------------------------------------------------------
 

@@ -1,0 +1,300 @@
+"""The responder console: look, act, declare — everything on-call can do during a live drill.
+
+Every command is a small HTTP client of the drill's control API, with the responder token.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import click
+from rich.console import Console, Group
+from rich.live import Live
+from rich.panel import Panel
+from rich.table import Table
+
+from chaos.cli import cli
+from chaos.cli.remote import call, server_options, user_name
+from chaos.taxonomy import Cause, Symptom
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def _as(func: Any) -> Any:
+    return click.option("--as", "who", envvar="FIREDRILL_RESPONDER", default=user_name, show_default="$USER",
+                        help="Who you are in the drill's timeline.")(func)
+
+
+def _post(url: str, token: str, who: str, path: str, body: dict[str, Any]) -> Any:
+    return call("POST", url, path, token, body, headers={"x-firedrill-responder": who})
+
+
+def sparkline(values: list[float | None]) -> str:
+    nums = [v for v in values if v is not None]
+    if not nums:
+        return ""
+    low, high = min(nums), max(nums)
+    span = (high - low) or 1.0
+    return "".join(" " if v is None else SPARKS[int((v - low) / span * (len(SPARKS) - 1))] for v in values)
+
+
+def dashboard(status: dict[str, Any]) -> Group:
+    m = status["metrics"] or {}
+    s = status["series"]
+    metrics = Table("metric", "now", "trend", box=None, title=f"drill {status['drill_id']} — {status['time']}")
+    rows = [("requests/s", "request_rate", "{:.1f}"), ("error rate", "error_rate", "{:.1%}"),
+            ("latency p99 ms", "p99_ms", "{:.0f}"), ("quality (judge)", "quality", "{:.0%}"),
+            ("refusal rate", "refusal_rate", "{:.1%}"), ("cost $/min", "cost_per_min", "{:.3f}"),
+            ("context tokens", "avg_context_tokens", "{:.0f}")]
+    for label, key, fmt in rows:
+        value = m.get(key)
+        metrics.add_row(label, "-" if value is None else fmt.format(value), sparkline(s.get(key, [])))
+    alerts = Table("alert", "since", "value", "threshold", box=None, title="firing alerts")
+    for a in status["alerts"]:
+        alerts.add_row(f"[red]{a['alert']}[/red]", a["since"], f"{a['value']:.3g}", f"{a['threshold']:.3g}")
+    changes = Table("id", "time", "kind", "summary", box=None, title="recent changes")
+    for c in status["changes"]:
+        changes.add_row(c["id"], c["time"], c["kind"], c["summary"])
+    ctl = status["controls"]
+    controls = (f"feature {'on' if ctl['feature_on'] else '[red]off[/red]'} · fallback {ctl['fallback']} · "
+                f"model {ctl['model']} · prompt {ctl['prompt']} · disclaimer {'on' if ctl['disclaimer'] else 'off'}"
+                f" · disabled topics {', '.join(ctl['disabled_topics']) or 'none'} · index built {ctl['index_built']}")
+    state = "ENDED" if status["ended"] else ("PAUSED" if status["paused"] else "running")
+    return Group(Panel(controls, title=f"{status['scenario']} [{state}]"), metrics, alerts, changes)
+
+
+@cli.command()
+@click.option("--watch", is_flag=True, help="Keep refreshing until Ctrl-C.")
+@server_options
+def status(watch: bool, url: str, token: str) -> None:
+    """The live dashboard: metrics with sparklines, firing alerts, recent changes."""
+    console = Console()
+    if not watch:
+        console.print(dashboard(call("GET", url, "/drill/status", token)))
+        return
+    with Live(dashboard(call("GET", url, "/drill/status", token)), console=console, refresh_per_second=1) as live:
+        try:
+            while True:
+                time.sleep(2)
+                live.update(dashboard(call("GET", url, "/drill/status", token)))
+        except KeyboardInterrupt:
+            return
+
+
+@cli.command()
+@click.option("--failing", is_flag=True, help="Only errors, refusals and answers the judge failed.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500))
+@server_options
+def traces(failing: bool, limit: int, url: str, token: str) -> None:
+    """Recent request traces."""
+    result = call("GET", url, f"/drill/traces?failing={str(failing).lower()}&limit={limit}", token)["traces"]
+    table = Table("trace", "time", "segment", "topic", "status", "judge", "model", "prompt", "question")
+    for t in result:
+        a = t["attributes"]
+        table.add_row(t["trace_id"], t["time"], t["segment"], t["topic"], t["status"], t["judge"] or "",
+                      a["gen_ai.response.model"] or "", a["firedrill.prompt.version"] or "", t["question"][:60])
+    Console().print(table)
+
+
+def _print_trace(t: dict[str, Any]) -> None:
+    console = Console()
+    console.print(Panel(f"[bold]{t['question']}[/bold]\n→ {t['answer']}", title=f"{t['trace_id']} {t['time']} "
+                        f"{t['status']} judge={t['judge']}"))
+    attrs = Table("attribute", "value", box=None)
+    for k, v in t["attributes"].items():
+        attrs.add_row(k, str(v))
+    console.print(attrs)
+    for span in t.get("spans", []):
+        if span["name"] == "retrieval":
+            chunks = Table("chunk", "document", "doc date (indexed)", "text", title="retrieval span", box=None)
+            for c in span["attributes"]["firedrill.chunks"]:
+                chunks.add_row(c["id"], c["doc"], c["doc_updated"], c["text"][:80])
+            console.print(chunks)
+    if t.get("documents"):
+        docs = Table("document", "current version", "updated", title="source documents now", box=None)
+        for d, info in t["documents"].items():
+            docs.add_row(d, str(info["version"]), info["updated"])
+        console.print(docs)
+
+
+@cli.command()
+@click.argument("trace_id")
+@server_options
+def trace(trace_id: str, url: str, token: str) -> None:
+    """One trace: retrieved chunks and their dates, prompt and model versions."""
+    _print_trace(call("GET", url, f"/drill/traces/{trace_id}", token))
+
+
+def _duration_s(text: str) -> float:
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([smh])", text.strip())
+    if not match:
+        raise click.BadParameter(f"{text!r} is not a duration like 30m, 2h or 90s", param_hint="--since")
+    return float(match[1]) * {"s": 1, "m": 60, "h": 3600}[match[2]]
+
+
+@cli.command()
+@click.option("--since", default=None, help="Only changes in the last 30m, 2h, 90s …")
+@server_options
+def changes(since: str | None, url: str, token: str) -> None:
+    """The change log: prompt deploys, model versions, index refreshes, config and traffic changes."""
+    query = "" if since is None else f"?since_s={_duration_s(since)}"
+    table = Table("id", "time", "kind", "author", "summary")
+    for c in call("GET", url, f"/drill/changes{query}", token)["changes"]:
+        table.add_row(c["id"], c["time"], c["kind"], c["author"], c["summary"])
+    Console().print(table)
+
+
+@cli.command()
+@click.argument("trace_id")
+@click.option("--prompt", help="Prompt version to use, e.g. v1.")
+@click.option("--model", help="Model or alias to use, e.g. fd-small.")
+@_as
+@server_options
+def replay(trace_id: str, prompt: str | None, model: str | None, who: str, url: str, token: str) -> None:
+    """Reproduce one request by hand with other settings."""
+    _print_trace(_post(url, token, who, "/drill/replay", {"trace_id": trace_id, "prompt": prompt, "model": model}))
+
+
+def _act(action: str, arg: str | None, who: str, url: str, token: str) -> None:
+    result = _post(url, token, who, "/drill/act", {"action": action, "arg": arg})
+    click.echo(f"{result['at']} {result['message']}")
+
+
+@cli.command()
+@click.argument("state", type=click.Choice(["on", "off"]))
+@_as
+@server_options
+def feature(state: str, who: str, url: str, token: str) -> None:
+    """Kill switch: turn the AI feature off or back on."""
+    _act(f"feature-{state}", None, who, url, token)
+
+
+@cli.command()
+@click.argument("mode", type=click.Choice(["cached", "backup-model", "unavailable", "off"]))
+@_as
+@server_options
+def fallback(mode: str, who: str, url: str, token: str) -> None:
+    """Route to a fallback: cached answers, the backup model, 'unavailable', or off."""
+    _act("fallback", mode, who, url, token)
+
+
+@cli.group()
+def prompt() -> None:
+    """Prompt versions."""
+
+
+@prompt.command("rollback")
+@click.option("--to", "version", help="Version to roll back to (default: the previous one).")
+@_as
+@server_options
+def prompt_rollback(version: str | None, who: str, url: str, token: str) -> None:
+    """Roll the prompt back."""
+    _act("prompt-rollback", version, who, url, token)
+
+
+@cli.group()
+def model() -> None:
+    """Model routing."""
+
+
+@model.command("use")
+@click.argument("name")
+@_as
+@server_options
+def model_use(name: str, who: str, url: str, token: str) -> None:
+    """Route the feature to another model, alias or dated version."""
+    _act("model-use", name, who, url, token)
+
+
+@cli.group()
+def index() -> None:
+    """The retrieval index."""
+
+
+@index.command("rebuild")
+@_as
+@server_options
+def index_rebuild(who: str, url: str, token: str) -> None:
+    """Rebuild the index from the current documents."""
+    _act("index-rebuild", None, who, url, token)
+
+
+@cli.command()
+@click.argument("state", type=click.Choice(["disable", "enable"]))
+@click.argument("name")
+@_as
+@server_options
+def topic(state: str, name: str, who: str, url: str, token: str) -> None:
+    """Disable or enable one topic (query type) of the assistant."""
+    _act(f"topic-{state}", name, who, url, token)
+
+
+@cli.command()
+@click.argument("state", type=click.Choice(["on", "off"]))
+@_as
+@server_options
+def disclaimer(state: str, who: str, url: str, token: str) -> None:
+    """Add (or remove) a disclaimer on answers."""
+    _act(f"disclaimer-{state}", None, who, url, token)
+
+
+@cli.command()
+@_as
+@server_options
+def ack(who: str, url: str, token: str) -> None:
+    """Acknowledge the page."""
+    _act("ack", None, who, url, token)
+
+
+@cli.command()
+@click.option("--started", metavar="HH:MM", help="When it started, on the drill clock.")
+@click.option("--fraction", type=click.FloatRange(0, 1), help="Share of requests affected.")
+@click.option("--segment", help="Affected user segment.")
+@click.option("--symptom", type=click.Choice([s.value for s in Symptom]))
+@click.option("--cause", type=click.Choice([c.value for c in Cause]))
+@click.option("--change", "change_id", help="The change-log id responsible.")
+@click.option("--topic", "topics", multiple=True, help="Affected topic (repeatable).")
+@_as
+@server_options
+def declare(started: str | None, fraction: float | None, segment: str | None, symptom: str | None,
+            cause: str | None, change_id: str | None, topics: tuple[str, ...], who: str, url: str, token: str) -> None:
+    """Declare what you believe is going on (any subset; the latest declaration stands)."""
+    body = {k: v for k, v in {"started": started, "fraction": fraction, "segment": segment, "symptom": symptom,
+                              "cause": cause, "change_id": change_id, "topics": list(topics) or None}.items()
+            if v is not None}
+    if not body:
+        raise click.UsageError("declare at least one of --started, --fraction, --segment, --symptom, --cause, "
+                               "--change, --topic")
+    result = _post(url, token, who, "/drill/declare", body)
+    click.echo(f"{result['at']} declared {result['declared']}")
+
+
+@cli.command()
+@click.argument("name", type=click.Choice(["commander", "scribe", "investigator", "communicator"]))
+@_as
+@server_options
+def role(name: str, who: str, url: str, token: str) -> None:
+    """Take a role in the incident."""
+    _post(url, token, who, "/drill/role", {"role": name})
+    click.echo(f"{who} is {name}")
+
+
+@cli.command()
+@click.argument("text")
+@_as
+@server_options
+def note(text: str, who: str, url: str, token: str) -> None:
+    """Add a scribe entry to the incident timeline."""
+    result = _post(url, token, who, "/drill/note", {"text": text})
+    click.echo(f"{result['at']} noted")
+
+
+@cli.command()
+@_as
+@server_options
+def hint(who: str, url: str, token: str) -> None:
+    """The next hint of the scenario (it costs points)."""
+    result = _post(url, token, who, "/drill/hint", {})
+    click.echo(result["message"] if result["hint"] is None else f"hint (-{result['cost']:g} points): {result['hint']}")

@@ -1,0 +1,49 @@
+"""A live drill assembled: the drill on its real-time clock, and one server for everything.
+
+The server on loopback serves the fake provider (wired to the drill's faults, so a team's own app
+can join the incident), the AI feature (/v1/assistant/ask, /metrics), the responder and
+facilitator control API, and the fault admin API.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from chaos.control_api import control_routes
+from chaos.drill import Drill
+from chaos.eventlog import EventLog
+from chaos.scenario import Scenario
+from fake_llm import ServerThread, create_app
+from fake_llm.world.routes import world_routes
+
+
+@dataclass
+class LiveDrill:
+    drill: Drill
+    server: ServerThread
+    responder_token: str
+    facilitator_token: str
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+    def stop(self) -> None:
+        self.drill.end(reason="runner stopped")
+        self.server.stop()
+
+
+def start_live_drill(scenario: Scenario, *, log: EventLog, speed: float | None = None, seed: int | None = None,
+                     team: str | None = None, host: str = "127.0.0.1", port: int = 0,
+                     responder_token: str | None = None, facilitator_token: str | None = None,
+                     latency_scale: float = 0.0) -> LiveDrill:
+    responder_token = responder_token or secrets.token_urlsafe(12)
+    facilitator_token = facilitator_token or secrets.token_urlsafe(18)
+    drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team)
+    routes = [*control_routes(drill, responder_token=responder_token, facilitator_token=facilitator_token),
+              *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer)]
+    app = create_app(provider=drill.world.provider, latency_scale=latency_scale, extra_routes=routes)
+    server = ServerThread(app, host=host, port=port).start()
+    drill.start()
+    return LiveDrill(drill, server, responder_token, facilitator_token)

@@ -1,0 +1,76 @@
+"""The AI feature over HTTP (POST /v1/assistant/ask) and its metrics in Prometheus text format."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.routing import Route
+
+from fake_llm.world.feature import Answer
+from fake_llm.world.knowledge import GoldenQuestion
+from fake_llm.world.world import World
+
+
+def prometheus(world: World) -> str:
+    m = world.metrics(record=False)
+    lines = []
+    for name, help_text, value in (
+        ("firedrill_request_rate", "Requests per second over the window", m.request_rate),
+        ("firedrill_error_rate", "Share of requests that failed", m.error_rate),
+        ("firedrill_refusal_rate", "Share of requests the model refused", m.refusal_rate),
+        ("firedrill_latency_p50_ms", "Median latency in milliseconds", m.p50_ms),
+        ("firedrill_latency_p99_ms", "99th percentile latency in milliseconds", m.p99_ms),
+        ("firedrill_quality", "Sampling judge pass rate", -1.0 if m.quality is None else m.quality),
+        ("firedrill_cost_per_minute_usd", "Model cost per minute", m.cost_per_min),
+        ("firedrill_avg_context_tokens", "Average prompt tokens", m.avg_context_tokens),
+        ("firedrill_index_age_seconds", "Seconds since the index was built", m.index_age_s),
+    ):
+        lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {value:.6g}"]
+    for alert in ("error_rate", "latency_p99", "quality", "refusal_rate", "cost_anomaly"):
+        lines.append(f'firedrill_alert_firing{{alert="{alert}"}} {int(alert in world.telemetry.firing)}')
+    return "\n".join(lines) + "\n"
+
+
+def world_routes(
+    world: World, *, lock: threading.RLock | None = None, on_answer: Callable[[Answer], None] | None = None
+) -> list[Route]:
+    guard: Callable[[], AbstractContextManager[Any]] = (lambda: lock) if lock is not None else nullcontext
+
+    async def ask(request: Request) -> Response:
+        try:
+            body = json.loads(await request.body() or b"{}")
+            question = str(body["question"]).strip()
+        except (ValueError, KeyError, TypeError):
+            return JSONResponse({"error": {"message": 'send JSON {"question": "...", "user": "..."}'}}, status_code=400)
+        if not question or len(question) > 2000:
+            return JSONResponse({"error": {"message": "question must be 1 to 2000 characters"}}, status_code=400)
+        user = str(body.get("user") or "http-user")[:60]
+        segment = str(body.get("segment") or "free")[:30]
+        with guard():
+            known = next((q for q in world.kb.golden if q.text.lower() == question.lower()), None)
+            q = known or GoldenQuestion(f"adhoc/{abs(hash(question)) % 10**8}", None, "adhoc", question)
+            answer = world.ask(user=user, segment=segment, question=q)
+            if on_answer is not None:
+                on_answer(answer)
+        return JSONResponse(
+            {
+                "trace_id": answer.trace_id,
+                "status": answer.status,
+                "answer": answer.text,
+                "sources": answer.sources,
+                "latency_ms": round(answer.latency_s * 1000, 1),
+            }
+        )
+
+    async def metrics(request: Request) -> Response:
+        with guard():
+            text = prometheus(world)
+        return PlainTextResponse(text, media_type="text/plain; version=0.0.4")
+
+    return [Route("/v1/assistant/ask", ask, methods=["POST"]), Route("/metrics", metrics, methods=["GET"])]
