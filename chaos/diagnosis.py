@@ -71,6 +71,13 @@ def _graded(trace: dict[str, Any]) -> bool:
     return trace["status"] in ("error", "refused") or trace["judge"] is not None
 
 
+def _outdated(trace: dict[str, Any]) -> bool:
+    """Did the answer come from a chunk indexed before its document's latest version?"""
+    docs = trace.get("documents", {})
+    chunks = trace["spans"][0]["attributes"]["firedrill.chunks"] if trace.get("spans") else []
+    return any(c["doc_updated"] < docs.get(c["doc"], {}).get("updated", "") for c in chunks)
+
+
 def _onset(traces: list[dict[str, Any]], *, default: float) -> float:
     """The first minute in which a third of the graded requests failed: the judge's noise stays below it."""
     buckets: dict[int, list[int]] = {}
@@ -159,10 +166,8 @@ def diagnose(drill: Drill, *, alerts_seen: set[str] | None = None, until_s: floa
     topics = Counter(t["topic"] for t in judged_bad)
     top_topic, top_count = topics.most_common(1)[0] if topics else ("", 0)
     if judged_bad and top_count >= 0.6 * len(judged_bad):
-        detail = drill.trace(judged_bad[-1]["trace_id"])
-        chunks = detail["spans"][0]["attributes"]["firedrill.chunks"]
-        docs = detail.get("documents", {})
-        if any(c["doc_updated"] < docs.get(c["doc"], {}).get("updated", "") for c in chunks):
+        examples = [drill.trace(t["trace_id"]) for t in judged_bad if t["topic"] == top_topic][-3:]
+        if any(_outdated(detail) for detail in examples):
             return made(
                 Row.STALE,
                 Symptom.STALE_INFORMATION,

@@ -58,7 +58,7 @@ class Traffic(Strict):
 
 class Judge(Strict):
     sample_rate: float = Field(0.2, ge=0, le=1)
-    noise: float = Field(0.05, ge=0, le=0.5)
+    noise: float = Field(0.03, ge=0, le=0.5)
 
 
 class Thresholds(Strict):

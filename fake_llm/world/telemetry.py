@@ -117,7 +117,7 @@ class Telemetry:
             "error_rate": (m.error_rate, th.error_rate, m.requests >= 5 and m.error_rate > th.error_rate),
             "latency_p99": (m.p99_ms, th.latency_p99_ms, m.requests >= 5 and m.p99_ms > th.latency_p99_ms),
             "quality": (m.quality if m.quality is not None else 1.0, th.quality,
-                        m.judged >= 5 and m.quality is not None and m.quality < th.quality),
+                        m.judged >= 12 and m.quality is not None and m.quality < th.quality),
             "refusal_rate": (m.refusal_rate, th.refusal_rate, m.requests >= 5 and m.refusal_rate > th.refusal_rate),
         }
         if self._cost_baseline:
