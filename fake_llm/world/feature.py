@@ -143,7 +143,6 @@ class Feature:
         )
         self.hooks.apply(Stage.RETRIEVAL, retrieval)
         prompt = self.prompts.versions[prompt_version] if prompt_version else self.prompts.current
-        docs = self.kb.documents
         passages = [f"[doc:{ch.doc_id} updated:{_date(ch.updated_at_s)}] {ch.text}" for ch in retrieval.chunks]
         built = PromptContext(info, prompt.version, prompt.text, passages)
         self.hooks.apply(Stage.PROMPT, built)
@@ -176,7 +175,6 @@ class Feature:
                 answer.cost_usd = profile.cost_usd(ex.reply.input_tokens, ex.reply.output_tokens)
                 answer.system_fingerprint = ex.reply.system_fingerprint
                 answer.context_tokens = ex.reply.input_tokens
-        del docs
         self._parse(answer, info, result)
 
     def _call(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[ProviderResult, float, int]:

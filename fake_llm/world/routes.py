@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -12,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from fake_llm.world.alerts import ALERT_NAMES
 from fake_llm.world.feature import Answer
 from fake_llm.world.knowledge import GoldenQuestion
 from fake_llm.world.world import World
@@ -32,7 +34,7 @@ def prometheus(world: World) -> str:
         ("firedrill_index_age_seconds", "Seconds since the index was built", m.index_age_s),
     ):
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {value:.6g}"]
-    for alert in ("error_rate", "latency_p99", "quality", "refusal_rate", "cost_anomaly"):
+    for alert in ALERT_NAMES:
         lines.append(f'firedrill_alert_firing{{alert="{alert}"}} {int(alert in world.telemetry.firing)}')
     return "\n".join(lines) + "\n"
 
@@ -54,7 +56,7 @@ def world_routes(
         segment = str(body.get("segment") or "free")[:30]
         with guard():
             known = next((q for q in world.kb.golden if q.text.lower() == question.lower()), None)
-            q = known or GoldenQuestion(f"adhoc/{abs(hash(question)) % 10**8}", None, "adhoc", question)
+            q = known or GoldenQuestion(f"adhoc/{zlib.crc32(question.encode()):08x}", None, "adhoc", question)
             answer = world.ask(user=user, segment=segment, question=q)
             if on_answer is not None:
                 on_answer(answer)

@@ -1,0 +1,82 @@
+"""Rolling metrics over a window on the drill clock: what a dashboard would chart.
+
+Each request leaves one compact row; a snapshot drops rows older than the window and aggregates
+the rest, so metrics cost O(window) however long the drill runs.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import asdict, dataclass
+from typing import Any, NamedTuple
+
+from fake_llm.world.feature import Answer
+
+
+@dataclass(frozen=True)
+class Metrics:
+    t_s: float
+    window_s: float
+    requests: int
+    request_rate: float  # per second
+    error_rate: float
+    refusal_rate: float
+    p50_ms: float
+    p99_ms: float
+    quality: float | None  # judge's pass rate over the window; None without judged samples
+    judged: int
+    cost_per_min: float
+    avg_context_tokens: float
+    index_age_s: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Row(NamedTuple):
+    t_s: float
+    latency_ms: float
+    error: bool
+    refused: bool
+    served: bool
+    verdict: bool | None
+    cost_usd: float
+    context_tokens: int
+
+
+class Window:
+    """The requests of the last ``window_s`` drill seconds."""
+
+    def __init__(self, window_s: float = 60.0) -> None:
+        self.window_s = window_s
+        self._rows: deque[Row] = deque()
+
+    def add(self, answer: Answer, verdict: bool | None) -> None:
+        self._rows.append(Row(answer.t_s, answer.latency_s * 1000, answer.status == "error", answer.refused,
+                              answer.served, verdict, answer.cost_usd, answer.context_tokens))
+
+    def metrics(self, now_s: float, index_built_at_s: float) -> Metrics:
+        while self._rows and self._rows[0].t_s < now_s - self.window_s:
+            self._rows.popleft()
+        rows = self._rows
+        n = len(rows)
+        lat = sorted(r.latency_ms for r in rows)
+        judged = [r.verdict for r in rows if r.verdict is not None]
+        span = min(self.window_s, max(now_s, 1e-9))
+        return Metrics(
+            t_s=now_s, window_s=self.window_s, requests=n, request_rate=n / span,
+            error_rate=sum(r.error for r in rows) / n if n else 0.0,
+            refusal_rate=sum(r.refused for r in rows) / n if n else 0.0,
+            p50_ms=percentile(lat, 0.50), p99_ms=percentile(lat, 0.99),
+            quality=sum(judged) / len(judged) if judged else None, judged=len(judged),
+            cost_per_min=sum(r.cost_usd for r in rows) * 60 / span,
+            avg_context_tokens=sum(r.context_tokens for r in rows) / n if n else 0.0,
+            index_age_s=now_s - index_built_at_s,
+        )
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of already sorted values (0 for none)."""
+    if not sorted_values:
+        return 0.0
+    return sorted_values[min(len(sorted_values) - 1, int(q * len(sorted_values)))]
