@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import threading
-import zlib
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -15,7 +14,6 @@ from starlette.routing import Route
 
 from fake_llm.world.alerts import ALERT_NAMES
 from fake_llm.world.feature import Answer
-from fake_llm.world.knowledge import GoldenQuestion
 from fake_llm.world.world import World
 
 
@@ -55,9 +53,7 @@ def world_routes(
         user = str(body.get("user") or "http-user")[:60]
         segment = str(body.get("segment") or "free")[:30]
         with guard():
-            known = next((q for q in world.kb.golden if q.text.lower() == question.lower()), None)
-            q = known or GoldenQuestion(f"adhoc/{zlib.crc32(question.encode()):08x}", None, "adhoc", question)
-            answer = world.ask(user=user, segment=segment, question=q)
+            answer = world.ask(user=user, segment=segment, question=world.question_for(question))
             if on_answer is not None:
                 on_answer(answer)
         return JSONResponse(

@@ -8,6 +8,7 @@ entry where production would.
 from __future__ import annotations
 
 import random
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -60,6 +61,8 @@ class World:
         self.changes = ChangeLog()
         self.extra_questions: dict[str, list[GoldenQuestion]] = {}  # topics the knowledge base lacks
         self._requests = 0
+        self._probes = 0
+        self._by_text = {q.text.lower(): q for q in self.kb.golden}
         self.controls.cache = {q.id: self.kb.facts[q.fact_id].sentence for q in self.kb.golden if q.fact_id}
 
     # --- traffic -------------------------------------------------------------------------------
@@ -93,6 +96,37 @@ class World:
         return self.feature.ask(trace_id=f"{trace_id}-replay", t_s=self.now_s(), user=original.user,
                                 segment=original.segment, question=original.question,
                                 prompt_version=prompt_version, model=model)
+
+    def question_for(self, text: str) -> GoldenQuestion:
+        """The golden question with this text (any phrasing, case-insensitive), else an ad-hoc one.
+
+        Ad-hoc questions have no known answer: they are served but never counted correct, unless
+        the knowledge base truly lacks the answer and the model says it does not know.
+        """
+        text = text.strip()
+        known = self._by_text.get(text.lower())
+        if known is not None:
+            return known
+        for extra in self.extra_questions.values():  # topics a fault brought that the KB lacks
+            for q in extra:
+                if q.text.lower() == text.lower():
+                    return q
+        return GoldenQuestion(f"adhoc/{zlib.crc32(text.encode()):08x}", None, "adhoc", text)
+
+    def probe(self, text: str, *, user: str = "eval", segment: str = "free", expect: str | None = None) -> Answer:
+        """Ask one question in the world's current state without counting it in telemetry.
+
+        For eval cases: ask in the incident's state (it must fail), apply the mitigation through
+        the control methods, ask again (it must pass). With ``expect`` the answer's ``correct`` is
+        whether its text contains ``expect`` (case-insensitive) rather than the golden key.
+        """
+        self._probes += 1
+        answer = self.feature.ask(trace_id=f"probe-{self._probes}", t_s=self.now_s(), user=user,
+                                  segment=segment, question=self.question_for(text))
+        if expect is not None:
+            answer.correct = answer.served and expect.lower() in answer.text.lower()
+            answer.bad = answer.served and not answer.correct
+        return answer
 
     def trace(self, trace_id: str) -> Answer:
         try:
