@@ -37,6 +37,8 @@ class WorldConfig:
     primary_model: str = "fd-large"
     backup_model: str = "fd-small"
     users: int = 400
+    # (topic, weight) pairs for the question mix; empty: every golden question equally likely
+    topic_weights: tuple[tuple[str, float], ...] = ()
 
 
 class World:
@@ -63,6 +65,12 @@ class World:
         self._requests = 0
         self._probes = 0
         self._by_text = {q.text.lower(): q for q in self.kb.golden}
+        self._by_topic: dict[str, list[GoldenQuestion]] = {}
+        for q in self.kb.golden:
+            self._by_topic.setdefault(q.topic, []).append(q)
+        unknown = [t for t, _ in self.config.topic_weights if t not in self._by_topic]
+        if unknown:
+            raise FakeLLMError(f"topic mix names unknown topics {unknown}; known: {', '.join(self._by_topic)}")
         self.controls.cache = {q.id: self.kb.facts[q.fact_id].sentence for q in self.kb.golden if q.fact_id}
 
     # --- traffic -------------------------------------------------------------------------------
@@ -72,13 +80,19 @@ class World:
         names, weights = zip(*self.config.segments, strict=True)
         segment = rng.choices(names, weights)[0]
         user = f"u{rng.randrange(self.config.users):04d}"
-        question = rng.choice(self.kb.golden)
+        question = self._draw_question(rng)
         self._requests += 1
         info = RequestInfo(key=f"traffic-{self._requests}", flavour=Flavour.ASSISTANT, route="/traffic",
                            model=self.controls.model, text=question.text, segment=segment, topic=question.topic)
         ctx = TrafficContext(info, user, segment, question, world=self)
         self.hooks.apply(Stage.TRAFFIC, ctx)
         return ctx.user, ctx.segment, ctx.question
+
+    def _draw_question(self, rng: random.Random) -> GoldenQuestion:
+        if not self.config.topic_weights:
+            return rng.choice(self.kb.golden)
+        topics, weights = zip(*self.config.topic_weights, strict=True)
+        return rng.choice(self._by_topic[rng.choices(topics, weights)[0]])
 
     def ask(self, *, user: str, segment: str, question: GoldenQuestion, trace_id: str | None = None) -> Answer:
         trace_id = trace_id or f"tr-{self.seed:x}-{len(self.telemetry.traces) + 1:06d}"

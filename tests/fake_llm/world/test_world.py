@@ -103,3 +103,22 @@ def test_unknown_controls_say_what_is_allowed() -> None:
         world.set_topic("weather", False)
     with pytest.raises(FakeLLMError, match="unknown model"):
         world.use_model("gpt-9")
+
+
+def test_the_topic_mix_is_configurable() -> None:
+    from collections import Counter
+
+    from fake_llm.world.world import WorldConfig
+
+    world = World(WorldConfig(topic_weights=(("pricing", 3.0), ("refunds", 1.0))), seed=1)
+    rng = random.Random(4)
+    topics = Counter(world.next_request(rng)[2].topic for _ in range(800))
+    assert set(topics) == {"pricing", "refunds"} and 2.4 < topics["pricing"] / topics["refunds"] < 3.8
+
+
+def test_an_unknown_topic_in_the_mix_is_named() -> None:
+    from fake_llm.errors import FakeLLMError
+    from fake_llm.world.world import WorldConfig
+
+    with pytest.raises(FakeLLMError, match="unknown topics \\['weather'\\]"):
+        World(WorldConfig(topic_weights=(("weather", 1.0),)), seed=1)
