@@ -32,6 +32,7 @@ def prometheus(world: World) -> str:
         ("firedrill_index_age_seconds", "Seconds since the index was built", m.index_age_s),
     ):
         lines += [f"# HELP {name} {help_text}", f"# TYPE {name} gauge", f"{name} {value:.6g}"]
+    lines += ["# HELP firedrill_alert_firing 1 while the alert fires", "# TYPE firedrill_alert_firing gauge"]
     for alert in ALERT_NAMES:
         lines.append(f'firedrill_alert_firing{{alert="{alert}"}} {int(alert in world.telemetry.firing)}')
     return "\n".join(lines) + "\n"
