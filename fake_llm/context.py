@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 
 from fake_llm.types import Message, Role
 
@@ -71,6 +72,7 @@ class Prompt:
         return directive.lower() in self.directives
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     for suffix in ("ation", "ing", "ion", "ies", "es", "ed", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
@@ -81,7 +83,13 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content words, lower-cased and stemmed: what overlap is measured on."""
-    return [stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP]
+    return list(_terms(text))
+
+
+@lru_cache(maxsize=65536)
+def _terms(text: str) -> tuple[str, ...]:
+    """Cached: the same chunks and questions come back on every request of a drill."""
+    return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
 
 
 def read_prompt(messages: tuple[Message, ...]) -> Prompt:

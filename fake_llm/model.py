@@ -12,6 +12,8 @@ import hashlib
 import json
 import random
 import re
+from dataclasses import replace
+from functools import lru_cache
 
 from faker import Faker
 
@@ -121,8 +123,27 @@ def _truncate(text: str, request: ModelRequest) -> tuple[str, FinishReason]:
 
 
 def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | None = 0) -> ModelReply:
-    """The model's reply to ``request``: pure, and the same for the same request and seed."""
+    """The model's reply to ``request``: pure, and the same for the same request and seed.
+
+    Pure means cacheable: a drill asks the same questions over the same chunks again and again,
+    so replies are memoised and each caller gets its own copy (generation faults edit replies).
+    """
     profile = (catalog or Catalog()).resolve(request.model_version)
+    if request.json_schema is not None or request.tools:  # schemas are dicts: not hashable
+        return _generate(request, profile, seed)
+    return _copy(_cached_generate(request, profile, seed))
+
+
+def _copy(reply: ModelReply) -> ModelReply:
+    return replace(reply, tool_calls=list(reply.tool_calls), cited=list(reply.cited))
+
+
+@lru_cache(maxsize=8192)
+def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
+    return _generate(request, profile, seed)
+
+
+def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
     rng = _rng(seed, request)
     prompt = read_prompt(request.messages)
     input_tokens = sum(count_tokens(m.content) + 4 for m in request.messages) + 3
