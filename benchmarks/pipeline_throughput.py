@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import json
 import pstats
 import random
 import time
@@ -55,16 +54,22 @@ def build() -> tuple[World, list]:
     return world, requests
 
 
-def provider_bodies(world: World, requests: list) -> list[bytes]:
-    """The chat bodies the feature would send, so the provider baseline does the same model work."""
-    bodies = []
-    for _, _, q in requests[:500]:
-        chunks = world.controls.index.search(q.text, world.feature.top_k)
-        passages = "\n".join(f"[doc:{c.doc_id} updated:2026-11-20] {c.text}" for c in chunks)
-        bodies.append(json.dumps({"model": world.controls.model, "messages": [
-            {"role": "system", "content": world.prompts.current.text},
-            {"role": "user", "content": f"Context:\n{passages}\nQuestion: {q.text}"}]}).encode())
-    return bodies
+def captured_calls(world: World, requests: list) -> list[tuple[dict[str, str], bytes]]:
+    """The exact (headers, body) the feature sends, so the provider baseline does the same model work."""
+    calls: list[tuple[dict[str, str], bytes]] = []
+    handle = world.provider.handle
+
+    def spy(flavour: Flavour, route: str, headers: dict[str, str], body: bytes):  # type: ignore[no-untyped-def]
+        calls.append((dict(headers), body))
+        return handle(flavour, route, headers, body)
+
+    world.provider.handle = spy  # type: ignore[method-assign]
+    try:
+        for user, segment, question in requests[:500]:
+            world.feature.ask(trace_id="capture", t_s=0.0, user=user, segment=segment, question=question)
+    finally:
+        del world.provider.handle  # back to the class's method
+    return calls
 
 
 def main() -> None:
@@ -74,8 +79,7 @@ def main() -> None:
     args = parser.parse_args()
 
     world, requests = build()
-    bodies = provider_bodies(world, requests)
-    headers = {"authorization": "Bearer bench"}
+    calls = captured_calls(world, requests)
     n = len(requests)
 
     def pipeline(i: int) -> None:
@@ -83,7 +87,8 @@ def main() -> None:
         world.ask(user=user, segment=segment, question=question)
 
     def provider_only(i: int) -> None:
-        world.provider.handle(Flavour.OPENAI, CHAT_ROUTE, headers, bodies[i % len(bodies)])
+        headers, body = calls[i % len(calls)]
+        world.provider.handle(Flavour.OPENAI, CHAT_ROUTE, headers, body)
 
     def retrieval_only(i: int) -> None:
         world.controls.index.search(requests[i % n][2].text, world.feature.top_k)
