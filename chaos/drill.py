@@ -11,11 +11,11 @@ from __future__ import annotations
 import math
 import random
 import threading
-from collections.abc import Callable
 from typing import Any
 
 import simpy
 
+from chaos.actions import apply_action
 from chaos.clock import CLOCK_ORIGIN, Pauser, clock_label, make_env
 from chaos.engine import FaultChange, FaultEngine
 from chaos.errors import DrillError, FaultError
@@ -258,22 +258,9 @@ class Drill:
         """A responder control: flips the world, writes the action event, ends faults it fixes."""
         self._guard()
         action = Action(action)
-        controls: dict[Action, Callable[[], str]] = {
-            Action.ACK: lambda: "acknowledged",
-            Action.FEATURE_OFF: lambda: self.world.set_feature(False, by=actor),
-            Action.FEATURE_ON: lambda: self.world.set_feature(True, by=actor),
-            Action.FALLBACK: lambda: self.world.set_fallback(arg or "", by=actor),
-            Action.PROMPT_ROLLBACK: lambda: self.world.rollback_prompt(arg, by=actor),
-            Action.MODEL_USE: lambda: self.world.use_model(arg or "", by=actor),
-            Action.INDEX_REBUILD: lambda: self.world.rebuild_index(by=actor),
-            Action.TOPIC_DISABLE: lambda: self.world.set_topic(arg or "", False, by=actor),
-            Action.TOPIC_ENABLE: lambda: self.world.set_topic(arg or "", True, by=actor),
-            Action.DISCLAIMER_ON: lambda: self.world.set_disclaimer(True, by=actor),
-            Action.DISCLAIMER_OFF: lambda: self.world.set_disclaimer(False, by=actor),
-        }
         with self.lock:
             try:
-                message = controls[action]()
+                message = apply_action(self.world, action, arg, by=actor)
             except FakeLLMError as exc:
                 raise DrillError(str(exc)) from None
             key = action_key(action, arg)

@@ -1,0 +1,109 @@
+"""The scorecard as plain data. Renderers (terminal, Markdown, HTML, JSON) only read it."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class StageResult:
+    name: str
+    verdict: str  # pass | fail | n/a
+    at_s: float | None  # drill seconds after the page; None if it never happened
+    target_s: float | None
+    score: float  # 0..1
+    weight: float  # points this stage is worth out of 100
+    explanation: str
+
+    @property
+    def points(self) -> float:
+        return self.score * self.weight
+
+
+@dataclass
+class BlastRadius:
+    bad_before: int = 0
+    bad_after: int = 0
+    users_before: int = 0
+    users_after: int = 0
+    requests: int = 0
+
+    @property
+    def bad_total(self) -> int:
+        return self.bad_before + self.bad_after
+
+
+@dataclass
+class FieldCheck:
+    field: str
+    declared: Any
+    truth: Any
+    ok: bool | None  # None: not declared
+
+
+@dataclass
+class Conduct:
+    investigating_while_affected_min: float = 0.0
+    harmful_actions: list[str] = field(default_factory=list)
+    no_effect_actions: list[str] = field(default_factory=list)
+    red_herrings: list[str] = field(default_factory=list)
+    penalty: float = 0.0
+
+
+@dataclass
+class Mark:
+    t_min: float
+    kind: str  # fault | fault_end | alert | action | stage | page | declaration
+    label: str
+
+
+@dataclass
+class Timeline:
+    minutes: list[int] = field(default_factory=list)
+    quality: list[float | None] = field(default_factory=list)  # correct share of served answers (truth)
+    judge_quality: list[float | None] = field(default_factory=list)
+    error_rate: list[float | None] = field(default_factory=list)
+    p99_ms: list[float | None] = field(default_factory=list)
+    bad: list[int] = field(default_factory=list)
+    marks: list[Mark] = field(default_factory=list)
+    fault_bands: list[tuple[float, float | None, str]] = field(default_factory=list)
+
+
+@dataclass
+class Scorecard:
+    drill_id: str
+    scenario_id: str
+    scenario_title: str
+    seed: int | None
+    team: str | None
+    page_clock: str
+    stages: list[StageResult]
+    blast_radius: BlastRadius
+    characterisation: list[FieldCheck]
+    conduct: Conduct
+    hints: list[dict[str, Any]]
+    hint_cost: float
+    overall: float
+    grade: str
+    responders: dict[str, list[str]]  # name -> roles
+    evals: list[dict[str, Any]]
+    timeline: Timeline
+    baseline_quality: float | None
+
+    def stage(self, name: str) -> StageResult:
+        return next(s for s in self.stages if s.name == name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Deterministic: rounded floats, so re-scoring gives byte-identical JSON."""
+        return _round(asdict(self))
+
+
+def _round(value: Any) -> Any:
+    if isinstance(value, float):
+        return round(value, 4)
+    if isinstance(value, dict):
+        return {k: _round(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_round(v) for v in value]
+    return value

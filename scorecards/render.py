@@ -1,0 +1,117 @@
+"""Scorecards as text: Markdown, JSON and one self-contained HTML page. Each reads the same data."""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from scorecards.chart import timeline_svg
+from scorecards.model import Scorecard
+
+
+def render_json(card: Scorecard) -> str:
+    return json.dumps(card.to_dict(), indent=2, sort_keys=True)
+
+
+def _fmt_min(at_s: float | None) -> str:
+    return "—" if at_s is None else f"{at_s / 60:.1f} min"
+
+
+def render_markdown(card: Scorecard) -> str:
+    br = card.blast_radius
+    lines = [
+        f"# Scorecard: {card.scenario_title}",
+        "",
+        f"Drill `{card.drill_id}` · scenario `{card.scenario_id}` · seed {card.seed} · paged at {card.page_clock}",
+        "",
+        f"**Overall: {card.overall:.0f}/100 (grade {card.grade})**",
+        "",
+        "| stage | verdict | time after page | target | points | weight | why |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for s in card.stages:
+        lines.append(
+            f"| {s.name} | {s.verdict} | {_fmt_min(s.at_s)} | {_fmt_min(s.target_s)} | {s.points:.1f} | "
+            f"{s.weight:g} | {s.explanation} |"
+        )
+    lines += [
+        "",
+        f"Hints: {len(card.hints)} used, −{card.hint_cost:g} points. Conduct: −{card.conduct.penalty:g} points.",
+        "",
+        "## Blast radius",
+        "",
+        f"- bad answers before containment: **{br.bad_before}** (seen by {br.users_before} users)",
+        f"- bad answers after containment: **{br.bad_after}** (seen by {br.users_after} users)",
+        f"- requests in the drill: {br.requests}",
+        "",
+        "## Characterisation (latest declaration)",
+        "",
+        "| field | declared | truth | right? |",
+        "|---|---|---|---|",
+    ]
+    for f in card.characterisation:
+        ok = "—" if f.ok is None else ("yes" if f.ok else "no")
+        lines.append(f"| {f.field} | {f.declared if f.declared is not None else '—'} | {f.truth} | {ok} |")
+    c = card.conduct
+    lines += [
+        "",
+        "## Conduct",
+        "",
+        f"- minutes spent on other things while users still got bad answers: {c.investigating_while_affected_min:g}",
+        f"- actions that made it worse: {', '.join(c.harmful_actions) or 'none'}",
+        f"- actions with no effect: {', '.join(c.no_effect_actions) or 'none'}",
+        f"- red herrings chased: {', '.join(c.red_herrings) or 'none'}",
+    ]
+    if card.evals:
+        lines += ["", "## Eval cases", ""]
+        lines += [
+            f"- `{e['case_id']}` {'verified' if e['verified'] else 'NOT verified'}: {e['question']} → "
+            f"expects “{e['expect']}” ({e['reason']})"
+            for e in card.evals
+        ]
+    return "\n".join(lines) + "\n"
+
+
+CSS = """
+body{font-family:system-ui,-apple-system,sans-serif;margin:2rem auto;max-width:1000px;color:#212529;padding:0 1rem}
+h1{margin-bottom:.2rem} .meta{color:#868e96} .score{font-size:3rem;font-weight:700}
+.grade{display:inline-block;border-radius:8px;padding:.2rem .8rem;color:#fff;font-weight:700;margin-left:.5rem}
+table{border-collapse:collapse;width:100%;margin:1rem 0} td,th{border-bottom:1px solid #e9ecef;padding:.4rem;
+text-align:left;vertical-align:top} .pass{color:#2f9e44;font-weight:600} .fail{color:#e03131;font-weight:600}
+.cards{display:flex;gap:1rem} .card{flex:1;background:#f8f9fa;border-radius:8px;padding:.8rem}
+.card b{font-size:1.6rem;display:block}
+"""
+GRADE_COLORS = {"A": "#2f9e44", "B": "#74b816", "C": "#f59f00", "D": "#f76707", "F": "#e03131"}
+
+
+def render_html(card: Scorecard) -> str:
+    br = card.blast_radius
+    rows = "".join(
+        f"<tr><td>{s.name}</td><td class='{s.verdict.replace('/', '')}'>{s.verdict}</td><td>{_fmt_min(s.at_s)}</td>"
+        f"<td>{_fmt_min(s.target_s)}</td><td>{s.points:.1f} / {s.weight:g}</td><td>{escape(s.explanation)}</td></tr>"
+        for s in card.stages
+    )
+    fields = "".join(
+        f"<tr><td>{f.field}</td><td>{escape(str(f.declared if f.declared is not None else '—'))}</td>"
+        f"<td>{escape(str(f.truth))}</td><td>{'—' if f.ok is None else ('✔' if f.ok else '✘')}</td></tr>"
+        for f in card.characterisation
+    )
+    return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>Scorecard {escape(card.drill_id)}</title><style>{CSS}</style></head><body>
+<h1>{escape(card.scenario_title)}</h1>
+<div class="meta">drill {escape(card.drill_id)} · scenario {escape(card.scenario_id)} · seed {card.seed} ·
+paged at {card.page_clock}</div>
+<p><span class="score">{card.overall:.0f}</span>/100
+<span class="grade" style="background:{GRADE_COLORS[card.grade]}">{card.grade}</span></p>
+<div class="cards"><div class="card"><b>{br.bad_before}</b>bad answers before containment</div>
+<div class="card"><b>{br.users_before}</b>users saw one</div>
+<div class="card"><b>{br.bad_after}</b>bad answers after containment</div>
+<div class="card"><b>{len([e for e in card.evals if e["verified"]])}</b>verified eval cases</div></div>
+<h2>Timeline</h2>{timeline_svg(card.timeline)}
+<h2>Stages</h2><table><tr><th>stage</th><th>verdict</th><th>after page</th><th>target</th><th>points</th>
+<th>why</th></tr>{rows}</table>
+<p>Hints used: {len(card.hints)} (−{card.hint_cost:g}) · conduct penalty −{card.conduct.penalty:g} ·
+red herrings: {escape(", ".join(card.conduct.red_herrings) or "none")}</p>
+<h2>Characterisation</h2><table><tr><th>field</th><th>declared</th><th>truth</th><th>right?</th></tr>{fields}</table>
+</body></html>
+"""

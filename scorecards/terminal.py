@@ -1,0 +1,43 @@
+"""The scorecard for a terminal (rich): the same data the Markdown and HTML renderers read."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.table import Table
+
+from scorecards.model import Scorecard
+
+STYLE = {"pass": "green", "fail": "red", "n/a": "dim"}
+
+
+def render_terminal(card: Scorecard) -> Group:
+    head = Panel(
+        f"[bold]{card.overall:.0f}/100[/bold]  grade [bold]{card.grade}[/bold]   "
+        f"drill {card.drill_id} · paged at {card.page_clock} · hints −{card.hint_cost:g} · "
+        f"conduct −{card.conduct.penalty:g}",
+        title=card.scenario_title,
+    )
+    stages = Table("stage", "verdict", "after page", "target", "points", "why", title="stages", expand=True)
+    for s in card.stages:
+        stages.add_row(
+            s.name,
+            f"[{STYLE[s.verdict]}]{s.verdict}[/]",
+            "—" if s.at_s is None else f"{s.at_s / 60:.1f} m",
+            "—" if s.target_s is None else f"{s.target_s / 60:.0f} m",
+            f"{s.points:.1f}/{s.weight:g}",
+            s.explanation,
+        )
+    br = card.blast_radius
+    blast = Table("", "bad answers", "users", title="blast radius")
+    blast.add_row("before containment", str(br.bad_before), str(br.users_before))
+    blast.add_row("after containment", str(br.bad_after), str(br.users_after))
+    fields = Table("field", "declared", "truth", "right?", title="characterisation")
+    for f in card.characterisation:
+        fields.add_row(
+            f.field,
+            "—" if f.declared is None else str(f.declared),
+            str(f.truth),
+            "—" if f.ok is None else ("[green]yes[/]" if f.ok else "[red]no[/]"),
+        )
+    return Group(head, stages, blast, fields)
