@@ -1,0 +1,182 @@
+"""``firedrill score | postmortem | scores | eval``: the lesson, from the journal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from chaos.cli import cli
+from chaos.errors import DrillError
+from chaos.eventlog import EventLog
+from chaos.loader import load_scenario
+from chaos.scenario import Scenario
+
+
+def _db_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Event log file (default $FIREDRILL_HOME/firedrill.sqlite3).",
+    )(func)
+
+
+def _open(db: Path | None, drill_id: str) -> tuple[EventLog, Scenario]:
+    log = EventLog(db)
+    record = log.drill(drill_id)
+    return log, load_scenario(record.scenario_id)
+
+
+@cli.command()
+@click.argument("drill_id")
+@click.option("--format", "fmt", type=click.Choice(["terminal", "md", "html", "json"]), default="terminal")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
+@_db_option
+def score(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
+    """Score a drill: stage times, blast radius, verdicts and the overall 0-100."""
+    from scorecards import render_html, render_json, render_markdown, render_terminal
+    from scorecards import score as score_drill
+
+    log, scenario = _open(db, drill_id)
+    card = score_drill(log.events(drill_id), scenario)
+    if fmt == "terminal" and out is None:
+        Console().print(render_terminal(card))
+        return
+    text = {"md": render_markdown, "html": render_html, "json": render_json, "terminal": render_markdown}[fmt](card)
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text)
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@click.argument("drill_id")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+def postmortem(drill_id: str, out: Path | None, db: Path | None) -> None:
+    """Write a blameless post-mortem draft (Markdown) prefilled from the drill."""
+    from scorecards import postmortem_markdown
+    from scorecards import score as score_drill
+
+    log, scenario = _open(db, drill_id)
+    text = postmortem_markdown(log.events(drill_id), scenario, score_drill(log.events(drill_id), scenario))
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text)
+        click.echo(f"wrote {out}")
+
+
+@cli.command()
+@_db_option
+def scores(db: Path | None) -> None:
+    """Past drills with their stage times and grades, and the trend per scenario."""
+    from scorecards import score as score_drill
+
+    log = EventLog(db)
+    table = Table("drill", "team", "scenario", "date", "contain", "characterise", "mitigate", "score", "trend")
+    last: dict[tuple[str | None, str], float] = {}
+    for record in sorted(log.drills(), key=lambda r: (r.created_wall, r.id)):
+        try:
+            card = score_drill(log.events(record.id), load_scenario(record.scenario_id))
+        except DrillError:
+            continue
+        times = {s.name: "—" if s.at_s is None else f"{s.at_s / 60:.1f}m" for s in card.stages}
+        key = (record.team, record.scenario_id)
+        trend = (
+            "" if key not in last else ("↑" if card.overall > last[key] else "↓" if card.overall < last[key] else "=")
+        )
+        last[key] = card.overall
+        table.add_row(
+            record.id,
+            record.team or "—",
+            record.scenario_id,
+            record.created_wall[:16],
+            times["contain"],
+            times["characterise"],
+            times["mitigate"],
+            f"{card.overall:.0f} {card.grade}",
+            trend,
+        )
+    Console().print(table)
+
+
+@cli.group("eval")
+def eval_group() -> None:
+    """Eval cases from an incident: add, verify, export."""
+
+
+@eval_group.command("add")
+@click.argument("drill_id")
+@click.option("--question", help="The question the case asks.")
+@click.option("--from-trace", "trace_id", help="Copy the question (inputs only) from this trace.")
+@click.option("--expect", help="What a right answer must contain.")
+@click.option(
+    "--file",
+    "cases_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="YAML list of {question, expect} or {trace_id, expect}.",
+)
+@_db_option
+def eval_add(
+    drill_id: str,
+    question: str | None,
+    trace_id: str | None,
+    expect: str | None,
+    cases_file: Path | None,
+    db: Path | None,
+) -> None:
+    """Record a new eval case for a drill."""
+    from chaos.loader import read_yaml
+    from scorecards import add_case
+
+    log, _ = _open(db, drill_id)
+    entries = read_yaml(cases_file) if cases_file else [{"question": question, "trace_id": trace_id, "expect": expect}]
+    if not isinstance(entries, list):
+        raise DrillError(f"{cases_file}: expected a list of cases")
+    for entry in entries:
+        if not isinstance(entry, dict) or not entry.get("expect"):
+            raise DrillError("every case needs --expect (what a right answer contains)")
+        case = add_case(
+            log, drill_id, question=entry.get("question"), expect=str(entry["expect"]), trace_id=entry.get("trace_id")
+        )
+        click.echo(f"added {case.case_id}: {case.question!r} expects {case.expect!r}")
+
+
+@eval_group.command("verify")
+@click.argument("drill_id")
+@_db_option
+def eval_verify(drill_id: str, db: Path | None) -> None:
+    """Replay each case in the incident state (must fail) and after the mitigation (must pass)."""
+    from scorecards import verify
+
+    log, scenario = _open(db, drill_id)
+    verdicts = verify(log, drill_id, scenario)
+    if not verdicts:
+        raise DrillError(f"drill {drill_id} has no eval cases; add one with `firedrill eval add`")
+    for v in verdicts:
+        mark = "[green]verified[/]" if v.verified else "[red]rejected[/]"
+        Console().print(f"{v.case_id}: {mark} — {v.reason}")
+
+
+@eval_group.command("export")
+@click.argument("drill_id")
+@click.option("--format", "fmt", type=click.Choice(["promptfoo", "openai-evals"]), default="promptfoo")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
+@_db_option
+def eval_export(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
+    """Export the drill's eval cases as promptfoo tests or OpenAI-evals JSONL samples."""
+    from scorecards import to_openai_evals, to_promptfoo
+    from scorecards.evals import cases
+
+    log, _ = _open(db, drill_id)
+    found = cases(log, drill_id)
+    text = to_promptfoo(found, drill_id) if fmt == "promptfoo" else to_openai_evals(found)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text)
+        click.echo(f"wrote {len(found)} case(s) to {out}")
