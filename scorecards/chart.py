@@ -7,8 +7,8 @@ from html import escape
 
 from scorecards.model import Timeline
 
-W, H = 960, 420
-LEFT, RIGHT, TOP = 60, 70, 30
+W, H = 960, 470
+LEFT, RIGHT, TOP = 60, 70, 50
 PANEL_H = 150
 GAP = 40
 COLORS = {
@@ -99,7 +99,7 @@ def timeline_svg(tl: Timeline) -> str:
             f"<title>{escape(mark.kind)}: {escape(mark.label)} ({mark.t_min:.1f} min)</title></line>"
         )
         if mark.kind in ("stage", "page", "action", "alert"):
-            y = base + 14 + 12 * (i % 3)
+            y = base + 14 + 12 * (i % 4)
             out.append(f'<text x="{x + 2:.1f}" y="{y}" fill="{color}">{escape(mark.label[:24])}</text>')
     step = max(1, int(t_max // 10))
     for m in range(0, int(t_max) + 1, step):
