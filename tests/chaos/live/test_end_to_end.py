@@ -1,0 +1,101 @@
+"""A live drill at high speed, driven end to end through the CLI against the real server:
+page → look → contain → declare → mitigate → end, then scored from the journal."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from chaos.cli import main
+from chaos.eventlog import EventLog
+from chaos.events import EventKind
+from chaos.live import LiveDrill, start_live_drill
+from chaos.loader import load_scenario
+
+
+def cli(*argv: str) -> int:
+    try:
+        main(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+def until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveDrill]:
+    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=120,
+                             responder_token="resp-token", facilitator_token="fac-token")
+    yield drill
+    drill.stop()
+
+
+def test_page_look_contain_declare_mitigate_end(live: LiveDrill, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("FIREDRILL_URL", live.url)
+    monkeypatch.setenv("FIREDRILL_TOKEN", "resp-token")
+    monkeypatch.setenv("FIREDRILL_RESPONDER", "ana")
+    monkeypatch.setenv("COLUMNS", "200")
+    until(lambda: live.drill.paged_at is not None)
+    assert cli("status") == 0 and "quality" in capsys.readouterr().out
+    assert cli("traces", "--failing", "--limit", "3") == 0
+    failing = live.drill.traces(failing=True, limit=1)[0]["trace_id"]
+    assert cli("trace", failing) == 0 and "retrieval span" in capsys.readouterr().out
+    assert cli("changes") == 0 and "CHG-102" in capsys.readouterr().out
+    assert cli("role", "commander") == 0
+    assert cli("fallback", "cached") == 0
+    assert cli("declare", "--symptom", "wrong-answers", "--cause", "prompt", "--change", "CHG-102",
+               "--started", "14:10") == 0
+    assert cli("replay", failing, "--prompt", "v1") == 0
+    assert cli("prompt", "rollback") == 0
+    assert cli("fallback", "off") == 0
+    assert cli("note", "rolled back v2") == 0
+    contained_at = live.drill.now_s()
+    until(lambda: live.drill.now_s() > contained_at + 180)  # let the served answers show it held
+    assert cli("drill", "end", "--token", "fac-token") == 0
+    capsys.readouterr()
+    assert cli("fallback", "cached") != 0
+    assert "not running" in capsys.readouterr().err
+
+    events = list(live.drill.log.events(live.drill.id))
+    mine = [(e.kind, e.data.get("action") or e.data.get("role") or e.data.get("cause")) for e in events
+            if e.actor == "ana"]
+    assert (EventKind.ACTION, "fallback") in mine and (EventKind.DECLARATION, "prompt") in mine
+    assert (EventKind.ACTION, "prompt-rollback") in mine and (EventKind.ROLE, "commander") in mine
+    from scorecards import score
+
+    card = score(events, load_scenario("onboarding"))
+    assert card.stage("contain").verdict == "pass" and card.stage("characterise").verdict == "pass"
+
+
+def test_responders_cannot_use_facilitator_controls_or_see_the_answer(live: LiveDrill,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    conn = ["--url", live.url, "--token", "resp-token"]
+    assert cli("drill", "reveal", *conn) != 0
+    assert "refused the token" in capsys.readouterr().err
+    assert cli("drill", "pause", *conn) != 0
+    assert cli("fault", "list", *conn) != 0
+    assert cli("status", "--url", live.url, "--token", "wrong") != 0
+    assert cli("drill", "pause", "--url", live.url, "--token", "fac-token") == 0
+    assert cli("drill", "resume", "--url", live.url, "--token", "fac-token") == 0
+    assert cli("drill", "reveal", "--url", live.url, "--token", "fac-token") == 0
+    assert '"cause": "prompt"' in capsys.readouterr().out
+
+
+def test_bad_arguments_are_clear(live: LiveDrill, capsys: pytest.CaptureFixture[str]) -> None:
+    conn = ["--url", live.url, "--token", "resp-token"]
+    assert cli("fallback", "pray", *conn) == 2
+    assert cli("declare", "--symptom", "sadness", *conn) == 2
+    assert cli("topic", "disable", "weather", *conn) != 0
+    assert "unknown topic 'weather'" in capsys.readouterr().err
+    assert cli("changes", "--since", "soon", *conn) == 2
