@@ -40,6 +40,7 @@ class FaultEngine:
     _by_stage: dict[Stage, tuple[Fault, ...]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _started: float = field(default_factory=time.monotonic)
+    _scheduled: bool = False  # any fault with a start or stop time: only then is the clock read
     _next: int = 0
 
     def bind(self, target: Any) -> None:
@@ -60,9 +61,10 @@ class FaultEngine:
         faults = self._by_stage.get(stage)
         if not faults:
             return
-        now = self.clock()
+        info = ctx.info
+        now = self.clock() if self._scheduled else 0.0
         for fault in faults:
-            if fault.active_at(now) and fault.hits(ctx.info):
+            if (not self._scheduled or fault.active_at(now)) and fault.hits(info):
                 fault.apply(ctx)
                 injected = getattr(ctx, "injected", None)
                 if injected is not None:
@@ -125,6 +127,7 @@ class FaultEngine:
         for fault in self._faults.values():
             by_stage.setdefault(fault.stage, []).append(fault)
         self._by_stage = {stage: tuple(fs) for stage, fs in by_stage.items()}
+        self._scheduled = any(f.start_s is not None or f.stop_s is not None for f in self._faults.values())
 
     def _tell(self, op: str, fault: Fault) -> None:
         change = FaultChange(self.clock(), op, fault.to_dict())
