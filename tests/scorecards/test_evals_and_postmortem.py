@@ -68,6 +68,7 @@ def test_incomplete_or_unknown_traces_are_refused(drill: tuple[Path, str]) -> No
 
 def test_exports_are_promptfoo_yaml_and_openai_evals_jsonl(drill: tuple[Path, str]) -> None:
     db, drill_id = drill
+    add_case(EventLog(db), drill_id, question="What is the refund window?", expect="days")
     found = cases(EventLog(db), drill_id)
     tests = yaml.safe_load(to_promptfoo(found, drill_id))
     assert tests and tests[0]["vars"]["question"] and tests[0]["assert"][0]["type"] == "icontains"
