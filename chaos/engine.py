@@ -40,6 +40,7 @@ class FaultEngine:
     _by_stage: dict[Stage, tuple[Fault, ...]] = field(default_factory=dict)
     _lock: threading.RLock = field(default_factory=threading.RLock)
     _started: float = field(default_factory=time.monotonic)
+    _stage_models: dict[Stage, frozenset[str] | None] = field(default_factory=dict)
     _scheduled: bool = False  # any fault with a start or stop time: only then is the clock read
     _next: int = 0
 
@@ -62,6 +63,9 @@ class FaultEngine:
         if not faults:
             return
         info = ctx.info
+        models = self._stage_models.get(stage)
+        if models is not None and info.model not in models:
+            return  # every fault of this stage targets other models: the common idle case, at one lookup
         now = self.clock() if self._scheduled else 0.0
         for fault in faults:
             if (not self._scheduled or fault.active_at(now)) and fault.hits(info):
@@ -127,6 +131,10 @@ class FaultEngine:
         for fault in self._faults.values():
             by_stage.setdefault(fault.stage, []).append(fault)
         self._by_stage = {stage: tuple(fs) for stage, fs in by_stage.items()}
+        self._stage_models = {
+            stage: frozenset(m for f in fs for m in f.target.models) if all(f.target.models for f in fs) else None
+            for stage, fs in by_stage.items()
+        }
         self._scheduled = any(f.start_s is not None or f.stop_s is not None for f in self._faults.values())
 
     def _tell(self, op: str, fault: Fault) -> None:

@@ -65,9 +65,16 @@ class ProviderRoutes:
                         media_type=result.headers.get("content-type", "application/json"))
 
     async def _stream(self, frames: list[Frame]) -> AsyncIterator[bytes]:
+        """Each frame at its due time on one schedule, so a busy loop never adds up lateness:
+        frames already due go out together instead of each waiting its own delay."""
+        loop = asyncio.get_running_loop()
+        due = loop.time()
         for frame in frames:
             if frame.delay_s and self.scale:
-                await asyncio.sleep(frame.delay_s * self.scale)
+                due += frame.delay_s * self.scale
+                wait = due - loop.time()
+                if wait > 0.002:
+                    await asyncio.sleep(wait)
             if frame.drop_connection:
                 raise DroppedConnection
             yield frame.data
