@@ -29,6 +29,15 @@ def _open(db: Path | None, drill_id: str) -> tuple[EventLog, Scenario]:
     return log, load_scenario(record.scenario_id)
 
 
+def _emit(text: str, out: Path | None) -> None:
+    """To stdout, or to ``out`` with a one-line receipt."""
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text)
+        click.echo(f"wrote {out}")
+
+
 @cli.command()
 @click.argument("drill_id")
 @click.option("--format", "fmt", type=click.Choice(["terminal", "md", "html", "json"]), default="terminal")
@@ -44,12 +53,8 @@ def score(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
     if fmt == "terminal" and out is None:
         Console().print(render_terminal(card))
         return
-    text = {"md": render_markdown, "html": render_html, "json": render_json, "terminal": render_markdown}[fmt](card)
-    if out is None:
-        click.echo(text)
-    else:
-        out.write_text(text)
-        click.echo(f"wrote {out}")
+    _emit({"md": render_markdown, "html": render_html, "json": render_json, "terminal": render_markdown}[fmt](card),
+          out)
 
 
 @cli.command()
@@ -62,12 +67,7 @@ def postmortem(drill_id: str, out: Path | None, db: Path | None) -> None:
     from scorecards import score as score_drill
 
     log, scenario = _open(db, drill_id)
-    text = postmortem_markdown(log.events(drill_id), scenario, score_drill(log.events(drill_id), scenario))
-    if out is None:
-        click.echo(text)
-    else:
-        out.write_text(text)
-        click.echo(f"wrote {out}")
+    _emit(postmortem_markdown(log.events(drill_id), scenario, score_drill(log.events(drill_id), scenario)), out)
 
 
 @cli.command()
