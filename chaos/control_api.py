@@ -120,7 +120,10 @@ def control_routes(drill: Drill, *, responder_token: str, facilitator_token: str
         )
 
     async def briefing(request: Request) -> Any:
-        return {**drill.scenario.public_summary(), "drill_id": drill.id, "paged": drill.paged_at is not None}
+        summary = drill.scenario.public_summary()
+        if drill.masked:
+            summary.update(id="spin", title=drill.display_title)
+        return {**summary, "drill_id": drill.id, "paged": drill.paged_at is not None}
 
     async def pause(request: Request) -> Any:
         return await run_in_threadpool(drill.pause)

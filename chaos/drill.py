@@ -63,6 +63,7 @@ class Drill:
         team: str | None = None,
         drill_id: str | None = None,
         responder: Any = None,
+        masked: bool = False,
     ) -> None:
         self.scenario = scenario
         self.log = log
@@ -87,6 +88,7 @@ class Drill:
         self.world.changes.listeners.append(self._on_change)
         self.world.telemetry.alert_listeners.append(self._on_alert)
         self.responder = responder
+        self.masked = masked  # a spin: responders must not learn which scenario this is
         self._record(
             0.0,
             EventKind.DRILL_STARTED,
@@ -107,6 +109,10 @@ class Drill:
             self.env.process(responder.run(self))
 
     # --- time and journal --------------------------------------------------------------------
+
+    @property
+    def display_title(self) -> str:
+        return "a mystery scenario (spin)" if self.masked else self.scenario.title
 
     def now_s(self) -> float:
         return self._t if self._t is not None else float(self.env.now)

@@ -34,15 +34,28 @@ class LiveDrill:
         self.server.stop()
 
 
-def start_live_drill(scenario: Scenario, *, log: EventLog, speed: float | None = None, seed: int | None = None,
-                     team: str | None = None, host: str = "127.0.0.1", port: int = 0,
-                     responder_token: str | None = None, facilitator_token: str | None = None,
-                     latency_scale: float = 0.0) -> LiveDrill:
+def start_live_drill(
+    scenario: Scenario,
+    *,
+    log: EventLog,
+    speed: float | None = None,
+    seed: int | None = None,
+    team: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    responder_token: str | None = None,
+    facilitator_token: str | None = None,
+    latency_scale: float = 0.0,
+    masked: bool = False,
+) -> LiveDrill:
     responder_token = responder_token or secrets.token_urlsafe(12)
     facilitator_token = facilitator_token or secrets.token_urlsafe(18)
-    drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team)
-    routes = [*control_routes(drill, responder_token=responder_token, facilitator_token=facilitator_token),
-              *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer)]
+    drill_id = f"spin-{secrets.token_hex(3)}" if masked else None  # an id that does not name the scenario
+    drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked)
+    routes = [
+        *control_routes(drill, responder_token=responder_token, facilitator_token=facilitator_token),
+        *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer),
+    ]
     app = create_app(provider=drill.world.provider, latency_scale=latency_scale, extra_routes=routes)
     server = ServerThread(app, host=host, port=port).start()
     drill.start()

@@ -74,7 +74,7 @@ def status_view(drill: Drill) -> dict[str, Any]:
     history = world.telemetry.history[-SPARK_POINTS:]
     latest = history[-1].to_dict() if history else None
     return {
-        "drill_id": drill.id, "scenario": drill.scenario.title, "time": clock_label(drill.now_s()),
+        "drill_id": drill.id, "scenario": drill.display_title, "time": clock_label(drill.now_s()),
         "t_s": round(drill.now_s(), 1), "paged": drill.paged_at is not None, "ended": drill.ended,
         "paused": not drill.pauser.running.is_set(),
         "metrics": latest,

@@ -24,12 +24,15 @@ ONBOARDING = "onboarding"
 
 
 def _announce(console: Console, live: LiveDrill, scenario: Scenario, *, hide_title: bool) -> None:
-    title = "a mystery scenario (spin)" if hide_title else f"{scenario.title} [{scenario.difficulty.value}]"
-    console.print(Panel.fit(
-        f"[bold]firedrill[/bold] drill [cyan]{live.drill.id}[/cyan]: {title}\n"
-        f"speed x{live.drill.speed:g}: {scenario.duration_min:g} drill minutes take "
-        f"{scenario.duration_min / live.drill.speed:.1f} real minutes. The pager will go off when it goes wrong.",
-        title="drill started"))
+    title = live.drill.display_title if hide_title else f"{scenario.title} [{scenario.difficulty.value}]"
+    console.print(
+        Panel.fit(
+            f"[bold]firedrill[/bold] drill [cyan]{live.drill.id}[/cyan]: {title}\n"
+            f"speed x{live.drill.speed:g}: {scenario.duration_min:g} drill minutes take "
+            f"{scenario.duration_min / live.drill.speed:.1f} real minutes. The pager will go off when it goes wrong.",
+            title="drill started",
+        )
+    )
     console.print("[bold]Responders[/bold] join with:")
     console.print(f"  export FIREDRILL_URL={live.url} FIREDRILL_TOKEN={live.responder_token}")
     console.print("  firedrill status --watch      # dashboard;  firedrill --help  for every command")
@@ -43,36 +46,58 @@ def _progress(live: LiveDrill) -> Text:
     m = status["metrics"] or {}
     alerts = ", ".join(a["alert"] for a in status["alerts"]) or "none"
     page = "[PAGED] " if status["paged"] else ""
-    return Text(f"{page}drill clock {clock_label(live.drill.now_s())}  requests/s {m.get('request_rate', 0):.1f}  "
-                f"errors {m.get('error_rate', 0):.0%}  p99 {m.get('p99_ms', 0):.0f} ms  alerts: {alerts}")
+    return Text(
+        f"{page}drill clock {clock_label(live.drill.now_s())}  requests/s {m.get('request_rate', 0):.1f}  "
+        f"errors {m.get('error_rate', 0):.0%}  p99 {m.get('p99_ms', 0):.0f} ms  alerts: {alerts}"
+    )
 
 
-def _run_live(scenario: Scenario, *, speed: float | None, seed: int | None, team: str | None, host: str, port: int,
-              hide_title: bool, for_s: float | None) -> None:
+def _run_live(
+    scenario: Scenario,
+    *,
+    speed: float | None,
+    seed: int | None,
+    team: str | None,
+    host: str,
+    port: int,
+    hide_title: bool,
+    for_s: float | None,
+) -> None:
     console = Console()
-    live = start_live_drill(scenario, log=EventLog(), speed=speed, seed=seed, team=team, host=host, port=port,
-                            responder_token=os.environ.get("FIREDRILL_RESPONDER_TOKEN"),
-                            facilitator_token=os.environ.get("FIREDRILL_ADMIN_TOKEN"))
+    live = start_live_drill(
+        scenario,
+        log=EventLog(),
+        speed=speed,
+        seed=seed,
+        team=team,
+        host=host,
+        port=port,
+        responder_token=os.environ.get("FIREDRILL_RESPONDER_TOKEN"),
+        facilitator_token=os.environ.get("FIREDRILL_ADMIN_TOKEN"),
+        masked=hide_title,
+    )
     _announce(console, live, scenario, hide_title=hide_title)
     paged = False
     started = time.monotonic()
     try:
-        with Live(_progress(live), console=console, refresh_per_second=2, transient=True,
-                  redirect_stdout=False) as bar:
+        with Live(_progress(live), console=console, refresh_per_second=2, transient=True, redirect_stdout=False) as bar:
             while not live.drill.ended and (for_s is None or time.monotonic() - started < for_s):
                 time.sleep(0.5)
                 if live.drill.paged_at is not None and not paged:
                     paged = True
                     b = scenario.briefing
-                    console.print(Panel(b.page + "".join(f"\n • {r}" for r in b.reports), title="PAGE",
-                                        style="bold red"))
+                    console.print(
+                        Panel(b.page + "".join(f"\n • {r}" for r in b.reports), title="PAGE", style="bold red")
+                    )
                 bar.update(_progress(live))
     except KeyboardInterrupt:
         console.print("stopping the drill…")
     finally:
         live.stop()
-    console.print(f"drill {live.drill.id} ended. Score it: [bold]firedrill score {live.drill.id}[/bold]   "
-                  f"post-mortem: firedrill postmortem {live.drill.id}")
+    console.print(
+        f"drill {live.drill.id} ended. Score it: [bold]firedrill score {live.drill.id}[/bold]   "
+        f"post-mortem: firedrill postmortem {live.drill.id}"
+    )
 
 
 @cli.command()
@@ -83,11 +108,26 @@ def _run_live(scenario: Scenario, *, speed: float | None, seed: int | None, team
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=0, show_default=True, help="0 picks a free port.")
 @click.option("--for-s", type=float, hidden=True, help="Stop after this many real seconds (demos and tests).")
-def run(scenario: str | None, speed: float | None, seed: int | None, team: str | None, host: str, port: int,
-        for_s: float | None) -> None:
+def run(
+    scenario: str | None,
+    speed: float | None,
+    seed: int | None,
+    team: str | None,
+    host: str,
+    port: int,
+    for_s: float | None,
+) -> None:
     """Start a live drill (the onboarding walkthrough when no SCENARIO is given)."""
-    _run_live(load_scenario(scenario or ONBOARDING), speed=speed, seed=seed, team=team, host=host, port=port,
-              hide_title=False, for_s=for_s)
+    _run_live(
+        load_scenario(scenario or ONBOARDING),
+        speed=speed,
+        seed=seed,
+        team=team,
+        host=host,
+        port=port,
+        hide_title=False,
+        for_s=for_s,
+    )
 
 
 @cli.command()
@@ -99,8 +139,7 @@ def spin(speed: float | None, team: str | None, port: int, for_s: float | None) 
     """Wheel of Misfortune: start a random scenario without saying which."""
     choices = sorted(p for p in SCENARIO_DIR.glob("*.yaml") if p.stem != ONBOARDING)
     scenario = load_scenario(random.SystemRandom().choice(choices))
-    _run_live(scenario, speed=speed, seed=None, team=team, host="127.0.0.1", port=port, hide_title=True,
-              for_s=for_s)
+    _run_live(scenario, speed=speed, seed=None, team=team, host="127.0.0.1", port=port, hide_title=True, for_s=for_s)
 
 
 @cli.group()
@@ -115,8 +154,12 @@ def _facilitator(verb: str, method: str = "POST") -> None:
         result = call(method, url, f"/drill/{verb}", token)
         Console().print_json(data=result)
 
-    command.__doc__ = {"pause": "Pause the drill clock.", "resume": "Resume the drill clock.",
-                       "end": "End the drill now.", "reveal": "Show the ground truth (after the drill!)."}[verb]
+    command.__doc__ = {
+        "pause": "Pause the drill clock.",
+        "resume": "Resume the drill clock.",
+        "end": "End the drill now.",
+        "reveal": "Show the ground truth (after the drill!).",
+    }[verb]
 
 
 for _verb, _method in (("pause", "POST"), ("resume", "POST"), ("end", "POST"), ("reveal", "GET")):

@@ -99,3 +99,19 @@ def test_bad_arguments_are_clear(live: LiveDrill, capsys: pytest.CaptureFixture[
     assert cli("topic", "disable", "weather", *conn) != 0
     assert "unknown topic 'weather'" in capsys.readouterr().err
     assert cli("changes", "--since", "soon", *conn) == 2
+
+
+def test_a_spin_does_not_tell_responders_which_scenario_it_is(tmp_path: Path) -> None:
+    import httpx
+
+    scenario = load_scenario("stale-index")
+    spin = start_live_drill(scenario, log=EventLog(tmp_path / "d.sqlite3"), speed=60, responder_token="r",
+                            facilitator_token="f", masked=True)
+    try:
+        auth = {"authorization": "Bearer r"}
+        seen = httpx.get(f"{spin.url}/drill/status", headers=auth).text + httpx.get(
+            f"{spin.url}/drill/briefing", headers=auth).text
+        assert spin.drill.id.startswith("spin-")
+        assert scenario.id not in seen and scenario.title not in seen and "mystery" in seen
+    finally:
+        spin.stop()
