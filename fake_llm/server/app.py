@@ -47,34 +47,37 @@ class ProviderRoutes:
         self.scale = latency_scale
 
     async def post(self, request: Request) -> Response:
+        arrived = asyncio.get_running_loop().time()  # delays count from arrival, not from our own backlog
         body = await _read_body(request)
         result = self.provider.handle(_flavour(request), request.url.path, request.headers, body)
-        return await self.respond(result)
+        return await self.respond(result, arrived)
 
-    async def respond(self, result: ProviderResult) -> Response:
+    async def _until(self, due: float) -> None:
+        wait = due - asyncio.get_running_loop().time()
+        if wait > 0.002:
+            await asyncio.sleep(wait)
+
+    async def respond(self, result: ProviderResult, arrived: float) -> Response:
+        due = arrived + result.hang_s * self.scale
         if result.hang_s and self.scale:
-            await asyncio.sleep(result.hang_s * self.scale)
+            await self._until(due)
         if result.drop_connection:
             raise DroppedConnection
         if result.frames is not None:
-            return StreamingResponse(self._stream(result.frames), status_code=result.status,
+            return StreamingResponse(self._stream(result.frames, due), status_code=result.status,
                                      headers=result.headers, media_type="text/event-stream")
         if self.scale and result.exchange is not None:
-            await asyncio.sleep(max(0.0, result.latency_s - result.hang_s) * self.scale)
+            await self._until(arrived + result.latency_s * self.scale)
         return Response(result.body, status_code=result.status, headers=result.headers,
                         media_type=result.headers.get("content-type", "application/json"))
 
-    async def _stream(self, frames: list[Frame]) -> AsyncIterator[bytes]:
-        """Each frame at its due time on one schedule, so a busy loop never adds up lateness:
-        frames already due go out together instead of each waiting its own delay."""
-        loop = asyncio.get_running_loop()
-        due = loop.time()
+    async def _stream(self, frames: list[Frame], due: float) -> AsyncIterator[bytes]:
+        """Each frame at its due time on one schedule from the request's arrival, so a busy loop
+        never adds up lateness: frames already due go out together."""
         for frame in frames:
             if frame.delay_s and self.scale:
                 due += frame.delay_s * self.scale
-                wait = due - loop.time()
-                if wait > 0.002:
-                    await asyncio.sleep(wait)
+                await self._until(due)
             if frame.drop_connection:
                 raise DroppedConnection
             yield frame.data
