@@ -21,7 +21,7 @@ from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
 from fake_llm.model import generate
 from fake_llm.tokens import count_tokens
-from fake_llm.wire import anthropic, openai
+from fake_llm.wire import anthropic, openai, responses
 from fake_llm.wire.common import dumps
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -29,6 +29,7 @@ MAX_BODY_BYTES = 4 * 1024 * 1024
 CHAT_ROUTE = "/v1/chat/completions"
 MESSAGES_ROUTE = "/v1/messages"
 EMBEDDINGS_ROUTE = "/v1/embeddings"
+RESPONSES_ROUTE = "/v1/responses"
 
 
 @dataclass
@@ -156,6 +157,8 @@ class Provider:
                   request_id: str, rid: str) -> ProviderResult:
         if flavour is Flavour.ANTHROPIC:
             model, request, options = anthropic.parse_messages(body)
+        elif route == RESPONSES_ROUTE:
+            model, request, options = responses.parse(body)
         else:
             model, request, options = openai.parse_chat(body)
         profile = self.catalog.resolve(model)
@@ -187,6 +190,9 @@ class Provider:
                 ex.frames = anthropic.stream_message(reply, message_id=f"msg_{rid}", model=model,
                                                      extra_ttft_s=ex.extra_ttft_s,
                                                      extra_per_token_s=ex.extra_per_token_s)
+            elif route == RESPONSES_ROUTE:
+                ex.frames = responses.stream(reply, response_id=f"resp_{rid}", created=created,
+                                             extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s)
             else:
                 ex.frames = openai.stream_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
                                                include_usage=options["include_usage"],
@@ -198,6 +204,8 @@ class Provider:
         else:
             if flavour is Flavour.ANTHROPIC:
                 ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=model)
+            elif route == RESPONSES_ROUTE:
+                ex.wire = responses.render(reply, response_id=f"resp_{rid}", created=created)
             else:
                 ex.wire = openai.render_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
                                              n=options["n"])

@@ -19,7 +19,15 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from fake_llm.errors import UnknownModel
 from fake_llm.hooks import Flavour, Frame, ProviderError
-from fake_llm.provider import CHAT_ROUTE, EMBEDDINGS_ROUTE, MAX_BODY_BYTES, MESSAGES_ROUTE, Provider, ProviderResult
+from fake_llm.provider import (
+    CHAT_ROUTE,
+    EMBEDDINGS_ROUTE,
+    MAX_BODY_BYTES,
+    MESSAGES_ROUTE,
+    RESPONSES_ROUTE,
+    Provider,
+    ProviderResult,
+)
 from fake_llm.wire import anthropic, openai
 
 
@@ -158,6 +166,7 @@ def create_app(
         Route(CHAT_ROUTE, routes_obj.post, methods=["POST"]),
         Route(MESSAGES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(RESPONSES_ROUTE, routes_obj.post, methods=["POST"]),
         Route("/v1/models", routes_obj.models, methods=["GET"]),
         Route("/v1/models/{model:path}", routes_obj.model, methods=["GET"]),
         Route("/healthz", routes_obj.healthz, methods=["GET"]),
