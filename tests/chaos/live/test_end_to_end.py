@@ -90,6 +90,11 @@ def test_responders_cannot_use_facilitator_controls_or_see_the_answer(live: Live
     assert cli("drill", "resume", "--url", live.url, "--token", "fac-token") == 0
     assert cli("drill", "reveal", "--url", live.url, "--token", "fac-token") == 0
     assert '"cause": "prompt"' in capsys.readouterr().out
+    assert cli("drill", "inject", "outage", "--param", "status=502", "--url", live.url, "--token", "fac-token") == 0
+    assert "injected" in capsys.readouterr().out
+    assert any(f.type == "outage" for f in live.drill.engine.list())
+    assert cli("hint", *conn) == 0 and "points" in capsys.readouterr().out
+    assert [e.kind for e in live.drill.log.events(live.drill.id) if e.kind is EventKind.HINT] == [EventKind.HINT]
 
 
 def test_bad_arguments_are_clear(live: LiveDrill, capsys: pytest.CaptureFixture[str]) -> None:
