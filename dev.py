@@ -41,6 +41,10 @@ def ensure_venv() -> None:
 
 
 def main(argv: list[str]) -> int:
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs before anything is installed
+        print(f"firedrill needs Python 3.11 or newer; this is {sys.version.split()[0]}. "
+              "Run dev.py with a newer python3 (for example python3.11 dev.py test).", file=sys.stderr)
+        return 2
     if not argv or argv[0] not in {"drill", "test", "serve", "bench", "setup"}:
         print(__doc__)
         return 2
