@@ -12,7 +12,7 @@ import json
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fake_llm.catalog import Catalog
@@ -178,7 +178,7 @@ class Provider:
             return result
         if ex.error is not None:
             return self._error(flavour, ex.error, request_id, ex=ex)
-        ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed)
+        ex.reply = generate(replace(request, model_version=ex.model_version), self.catalog, self.seed)
         self.hooks.apply(Stage.GENERATION, ex)
         reply = ex.reply
         created = int(self.clock())
@@ -234,8 +234,3 @@ class Provider:
         return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
                                     "content-type": "application/json"}, dumps(payload))
 
-
-def _with_version(request: Any, version: str) -> Any:
-    from dataclasses import replace
-
-    return replace(request, model_version=version)
