@@ -310,11 +310,11 @@ def _characterise(st: _State, s: Scenario) -> tuple[list[FieldCheck], float | No
     for name, value in truth.items():
         declared = latest.get(name)
         if declared is None:
-            checks.append(FieldCheck(name, None, value, None))
-        elif name == "started_s":
-            checks.append(
-                FieldCheck(name, declared, value, abs(float(declared) - value) <= gt.start_tolerance_min * 60)
-            )
+            shown = _clock(st, value) if name == "started_s" else value
+            checks.append(FieldCheck(name.removesuffix("_s"), None, shown, None))
+        elif name == "started_s":  # compared in drill seconds, shown on the drill's clock
+            ok = abs(float(declared) - value) <= gt.start_tolerance_min * 60
+            checks.append(FieldCheck("started", _clock(st, float(declared)), _clock(st, value), ok))
         elif name == "fraction":
             checks.append(FieldCheck(name, declared, value, abs(float(declared) - value) <= gt.fraction_tolerance))
         else:

@@ -121,7 +121,7 @@ def test_characterisation_is_checked_field_by_field() -> None:
     card = score(journal(declare={"symptom": "wrong-answers", "cause": "retrieval", "change_id": "CHG-201"}), SCENARIO)
     fields = {f.field: f.ok for f in card.characterisation}
     assert fields == {
-        "started_s": None,
+        "started": None,
         "fraction": None,
         "segment": None,
         "symptom": True,
