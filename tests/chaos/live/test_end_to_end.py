@@ -34,7 +34,7 @@ def until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveDrill]:
-    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=120,
+    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=60,
                              responder_token="resp-token", facilitator_token="fac-token")
     yield drill
     drill.stop()
