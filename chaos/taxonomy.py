@@ -21,16 +21,6 @@ class Symptom(StrEnum):
     COST = "cost"
 
 
-class Pattern(StrEnum):
-    """How the symptom is spread over requests: tells row 1 from row 2."""
-
-    CONSISTENT = "consistent"
-    RANDOM = "random"
-    TOPIC = "topic"
-    SEGMENT = "segment"
-    ALL = "all"
-
-
 class Cause(StrEnum):
     PROMPT = "prompt"  # prompt regression
     MODEL = "model"  # model version change

@@ -26,10 +26,11 @@ from typing import Any
 
 from chaos.events import Event, EventKind
 from chaos.scenario import Scenario
-from chaos.taxonomy import Cause, action_key
+from chaos.taxonomy import Cause, IncidentStage, action_key
 from scorecards.model import BlastRadius, Conduct, FieldCheck, Mark, Scorecard, StageResult, Timeline
 
-WEIGHTS = {"acknowledge": 10.0, "contain": 30.0, "characterise": 20.0, "mitigate": 25.0, "postmortem": 15.0}
+WEIGHTS = {IncidentStage.ACKNOWLEDGE: 10.0, IncidentStage.CONTAIN: 30.0, IncidentStage.CHARACTERISE: 20.0,
+           IncidentStage.MITIGATE: 25.0, IncidentStage.POSTMORTEM: 15.0}
 NOT_RESPONDERS = {"runner", "world", "facilitator"}
 STOPPED_BAD_SHARE = 0.02
 PENALTY_EACH = 3.0

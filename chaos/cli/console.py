@@ -17,7 +17,7 @@ from rich.table import Table
 
 from chaos.cli import cli
 from chaos.cli.remote import call, server_options, user_name
-from chaos.taxonomy import Cause, Symptom
+from chaos.taxonomy import Cause, FallbackMode, Symptom
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -172,7 +172,7 @@ def feature(state: str, who: str, url: str, token: str) -> None:
 
 
 @cli.command()
-@click.argument("mode", type=click.Choice(["cached", "backup-model", "unavailable", "off"]))
+@click.argument("mode", type=click.Choice([m.value for m in FallbackMode]))
 @_as
 @server_options
 def fallback(mode: str, who: str, url: str, token: str) -> None:
