@@ -14,7 +14,7 @@ from rich.table import Table
 from chaos.cli import cli
 from chaos.drill import Drill
 from chaos.eventlog import EventLog
-from chaos.loader import SCENARIO_DIR, load_scenario
+from chaos.loader import SCENARIO_DIR, load_scenario, read_yaml
 from chaos.playbook import load_playbook
 from chaos.scenario import Scenario
 from chaos.summary import drill_summary
@@ -33,8 +33,13 @@ def scenarios() -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 def validate(files: tuple[Path, ...]) -> None:
-    """Check scenario files; errors say file, line and field."""
+    """Check scenario (or playbook) files; errors say file, line and field."""
     for f in files:
+        doc = read_yaml(f)
+        if isinstance(doc, dict) and "rules" in doc and "ground_truth" not in doc:
+            p = load_playbook(f)
+            click.echo(f"{f}: ok (playbook {p.name}, {len(p.rules)} rules)")
+            continue
         s = load_scenario(f)
         click.echo(f"{f}: ok ({s.id}, {len(s.timeline)} timeline items)")
 
