@@ -29,6 +29,7 @@ class Diagnosis:
     fraction: float
     change_id: str | None = None
     topics: list[str] = field(default_factory=list)
+    segment: str | None = None  # when the failures sit in one user segment
     pinned_model: str | None = None  # the dated version traces showed before the incident
 
     def declaration(self) -> dict[str, Any]:
@@ -42,6 +43,8 @@ class Diagnosis:
             out["change_id"] = self.change_id
         if self.topics:
             out["topics"] = self.topics
+        if self.segment:
+            out["segment"] = self.segment
         return out
 
     def mitigation(self) -> tuple[str, str | None]:
@@ -76,6 +79,17 @@ def _outdated(trace: dict[str, Any]) -> bool:
     docs = trace.get("documents", {})
     chunks = trace["spans"][0]["attributes"]["firedrill.chunks"] if trace.get("spans") else []
     return any(c["doc_updated"] < docs.get(c["doc"], {}).get("updated", "") for c in chunks)
+
+
+def _segment(traces: list[dict[str, Any]], since: float) -> str | None:
+    """The user segment that holds most failures while holding far less of the traffic, if any."""
+    after = [t for t in traces if t["t_s"] >= since]
+    failed = Counter(t["segment"] for t in after if _failed(t))
+    if sum(failed.values()) < 5:
+        return None
+    segment, count = failed.most_common(1)[0]
+    traffic_share = sum(t["segment"] == segment for t in after) / len(after)
+    return segment if count >= 0.8 * sum(failed.values()) and traffic_share < 0.6 else None
 
 
 def _onset(traces: list[dict[str, Any]], *, default: float) -> float:
@@ -113,11 +127,12 @@ def diagnose(drill: Drill, *, alerts_seen: set[str] | None = None, until_s: floa
     refused = [t for t in failing if t["status"] == "refused"]
     errors = [t for t in failing if t["status"] == "error"]
 
+    segment = _segment(recent, earliest)
+
     def made(row: Row, symptom: Symptom, cause: Cause, change: dict[str, Any] | None, **kw: Any) -> Diagnosis:
         start = change["t_s"] if change else earliest
-        return Diagnosis(
-            row, symptom, cause, start, share, change["id"] if change else None, pinned_model=pinned_model, **kw
-        )
+        return Diagnosis(row, symptom, cause, start, share, change["id"] if change else None,
+                         pinned_model=pinned_model, segment=segment, **kw)
 
     any_change = ("prompt_deploy", "model_version", "index_refresh", "deploy", "traffic", "docs", "config")
     if "refusal_rate" in alerts or len(refused) > len(failing) / 2:
