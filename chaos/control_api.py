@@ -1,9 +1,12 @@
 """The live drill over HTTP: responder endpoints and the facilitator's controls.
 
-Two bearer tokens: the responder token opens what on-call would have in production (status,
-traces, change log, controls, declarations); the facilitator token opens everything, including
-pause, inject, reveal and the fault admin API. Ground truth is reachable only through ``reveal``.
-Every write returns after its event is durably appended.
+Three kinds of token (chaos/roster.py): the team's join code lets you watch what on-call would
+have in production (status, traces, change log) and join; a personal token, got by joining with a
+name and a role, also opens the controls, declarations and notes, each attributed to its holder;
+the facilitator token opens everything, including pause, inject, reveal and the fault admin API.
+Ground truth is reachable only through ``reveal``. Every write returns after its event is durably
+appended. A browser presents its token in the ``firedrill_token`` cookie instead of the header;
+then writes must also carry the ``x-firedrill-console`` header, which another site cannot send.
 """
 
 from __future__ import annotations
@@ -17,18 +20,33 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from chaos.admin import admin_routes, token_ok
+from chaos.admin import admin_routes
 from chaos.clock import parse_clock
 from chaos.drill import Drill
 from chaos.errors import DrillError, FiredrillError
+from chaos.roster import Identity, Roster, Standing
 from chaos.taxonomy import Action
 
 Handler = Callable[[Request], Awaitable[Response]]
-RESPONDER_HEADER = "x-firedrill-responder"
+TOKEN_COOKIE = "firedrill_token"
+CONSOLE_HEADER = "x-firedrill-console"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+def identify(roster: Roster, request: Request) -> Identity | None:
+    """The one way a request becomes a person: its bearer token, or the console's cookie."""
+    header = request.headers.get("authorization", "")
+    if header:
+        return roster.identify(header.removeprefix("Bearer ").strip())
+    if request.method not in SAFE_METHODS and request.headers.get(CONSOLE_HEADER) != "1":
+        return None  # a cookie alone never authorises a write: that is what a cross-site form would send
+    return roster.identify(request.cookies.get(TOKEN_COOKIE, ""))
 
 
 def _who(request: Request) -> str:
-    return (request.headers.get(RESPONDER_HEADER) or "responder").strip()[:60] or "responder"
+    """The journal's actor for this request: the name bound to the token, set by the guard."""
+    identity: Identity = request.state.identity
+    return identity.name
 
 
 async def _body(request: Request) -> dict[str, Any]:
@@ -44,11 +62,27 @@ async def _body(request: Request) -> dict[str, Any]:
     return doc
 
 
-def control_routes(drill: Drill, *, responder_token: str, facilitator_token: str) -> list[BaseRoute]:
-    def guard(handler: Callable[[Request], Awaitable[Any]], *tokens: str) -> Handler:
+REFUSALS = {
+    Standing.MEMBER: "join the drill first (firedrill join --name NAME --role ROLE, or the web console): "
+                     "the team's join code lets you watch, a personal token lets you act",
+    Standing.FACILITATOR: "this needs the facilitator token",
+}
+ALLOWED = {
+    Standing.OBSERVER: {Standing.OBSERVER, Standing.MEMBER, Standing.FACILITATOR},
+    Standing.MEMBER: {Standing.MEMBER, Standing.FACILITATOR},
+    Standing.FACILITATOR: {Standing.FACILITATOR},
+}
+
+
+def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
+    def guard(handler: Callable[[Request], Awaitable[Any]], needs: Standing) -> Handler:
         async def wrapper(request: Request) -> Response:
-            if not token_ok(request, *tokens):
+            identity = identify(roster, request)
+            if identity is None:
                 return JSONResponse({"error": {"message": "missing or wrong token for this endpoint"}}, status_code=401)
+            if identity.standing not in ALLOWED[needs]:
+                return JSONResponse({"error": {"message": REFUSALS[needs]}}, status_code=403)
+            request.state.identity = identity
             try:
                 return JSONResponse(await handler(request))
             except DrillError as exc:
@@ -60,10 +94,15 @@ def control_routes(drill: Drill, *, responder_token: str, facilitator_token: str
         return wrapper
 
     def responder(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
-        return guard(handler, responder_token, facilitator_token)
+        """Looking: anyone in the room, the join code included."""
+        return guard(handler, Standing.OBSERVER)
+
+    def member(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
+        """Acting: a person who joined (or the facilitator), named in the journal by their token."""
+        return guard(handler, Standing.MEMBER)
 
     def facilitator(handler: Callable[[Request], Awaitable[Any]]) -> Handler:
-        return guard(handler, facilitator_token)
+        return guard(handler, Standing.FACILITATOR)
 
     async def status(request: Request) -> Any:
         return await run_in_threadpool(drill.status)
@@ -102,11 +141,25 @@ def control_routes(drill: Drill, *, responder_token: str, facilitator_token: str
             raise DrillError("a note needs text")
         return await run_in_threadpool(drill.note, _who(request), text)
 
+    async def join(request: Request) -> Any:
+        body = await _body(request)
+        m = await run_in_threadpool(roster.join, str(body.get("name", "")), str(body.get("role", "")))
+        return {"name": m.name, "role": m.role.value, "token": m.token}
+
     async def role(request: Request) -> Any:
-        role_name = str((await _body(request)).get("role", ""))
-        if role_name not in ("commander", "scribe", "investigator", "communicator"):
-            raise DrillError("role must be one of commander, scribe, investigator, communicator")
-        return await run_in_threadpool(drill.role, _who(request), role_name)
+        identity: Identity = request.state.identity
+        if identity.standing is not Standing.MEMBER:
+            raise DrillError("the facilitator takes no incident role; responders join with one")
+        m = await run_in_threadpool(roster.set_role, identity.name, str((await _body(request)).get("role", "")))
+        return {"actor": m.name, "role": m.role.value}
+
+    async def whoami(request: Request) -> Any:
+        identity: Identity = request.state.identity
+        return {"name": identity.name, "standing": identity.standing.value,
+                "role": None if identity.role is None else identity.role.value}
+
+    async def members(request: Request) -> Any:
+        return {"members": roster.members()}
 
     async def hint(request: Request) -> Any:
         return await run_in_threadpool(drill.hint, _who(request))
@@ -147,16 +200,19 @@ def control_routes(drill: Drill, *, responder_token: str, facilitator_token: str
         Route("/drill/traces", responder(traces), methods=["GET"]),
         Route("/drill/traces/{trace_id}", responder(trace), methods=["GET"]),
         Route("/drill/changes", responder(changes), methods=["GET"]),
-        Route("/drill/act", responder(act), methods=["POST"]),
-        Route("/drill/declare", responder(declare), methods=["POST"]),
-        Route("/drill/note", responder(note), methods=["POST"]),
-        Route("/drill/role", responder(role), methods=["POST"]),
-        Route("/drill/hint", responder(hint), methods=["POST"]),
-        Route("/drill/replay", responder(replay), methods=["POST"]),
+        Route("/drill/join", responder(join), methods=["POST"]),
+        Route("/drill/whoami", responder(whoami), methods=["GET"]),
+        Route("/drill/roster", responder(members), methods=["GET"]),
+        Route("/drill/act", member(act), methods=["POST"]),
+        Route("/drill/declare", member(declare), methods=["POST"]),
+        Route("/drill/note", member(note), methods=["POST"]),
+        Route("/drill/role", member(role), methods=["POST"]),
+        Route("/drill/hint", member(hint), methods=["POST"]),
+        Route("/drill/replay", member(replay), methods=["POST"]),
         Route("/drill/pause", facilitator(pause), methods=["POST"]),
         Route("/drill/resume", facilitator(resume), methods=["POST"]),
         Route("/drill/end", facilitator(end), methods=["POST"]),
         Route("/drill/inject", facilitator(inject), methods=["POST"]),
         Route("/drill/reveal", facilitator(reveal), methods=["GET"]),
-        *admin_routes(drill.engine, facilitator_token),
+        *admin_routes(drill.engine, roster.facilitator_token),
     ]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from chaos.control_api import control_routes
 from chaos.drill import Drill
 from chaos.eventlog import EventLog
+from chaos.roster import Roster
 from chaos.scenario import Scenario
 from fake_llm import ServerThread, create_app
 from fake_llm.world.routes import world_routes
@@ -22,8 +23,16 @@ from fake_llm.world.routes import world_routes
 class LiveDrill:
     drill: Drill
     server: ServerThread
-    responder_token: str
-    facilitator_token: str
+    roster: Roster
+
+    @property
+    def responder_token(self) -> str:
+        """The team's join code: watch the room, and trade it for a personal token by joining."""
+        return self.roster.join_code
+
+    @property
+    def facilitator_token(self) -> str:
+        return self.roster.facilitator_token
 
     @property
     def url(self) -> str:
@@ -52,11 +61,13 @@ def start_live_drill(
     facilitator_token = facilitator_token or secrets.token_urlsafe(18)
     drill_id = f"spin-{secrets.token_hex(3)}" if masked else None  # an id that does not name the scenario
     drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked)
+    roster = Roster(join_code=responder_token, facilitator_token=facilitator_token,
+                    on_role=lambda name, role: drill.role(name, role.value))
     routes = [
-        *control_routes(drill, responder_token=responder_token, facilitator_token=facilitator_token),
+        *control_routes(drill, roster=roster),
         *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer),
     ]
     app = create_app(provider=drill.world.provider, latency_scale=latency_scale, extra_routes=routes)
     server = ServerThread(app, host=host, port=port).start()
     drill.start()
-    return LiveDrill(drill, server, responder_token, facilitator_token)
+    return LiveDrill(drill, server, roster)

@@ -1,6 +1,8 @@
-"""The responder console: look, act, declare — everything on-call can do during a live drill.
+"""The responder console: join, look, act, declare — everything on-call can do during a live drill.
 
-Every command is a small HTTP client of the drill's control API, with the responder token.
+Every command is a small HTTP client of the drill's control API. The team's join code lets you
+look; ``firedrill join`` trades it for a personal token, and everything done with that token is
+attributed to the name it was issued for.
 """
 
 from __future__ import annotations
@@ -16,19 +18,27 @@ from rich.panel import Panel
 from rich.table import Table
 
 from chaos.cli import cli
-from chaos.cli.remote import call, server_options, user_name
+from chaos.cli.remote import call, server_options
+from chaos.roster import Role
 from chaos.taxonomy import Cause, FallbackMode, Symptom
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
 
-def _as(func: Any) -> Any:
-    return click.option("--as", "who", envvar="FIREDRILL_RESPONDER", default=user_name, show_default="$USER",
-                        help="Who you are in the drill's timeline.")(func)
+def _post(url: str, token: str, path: str, body: dict[str, Any]) -> Any:
+    return call("POST", url, path, token, body)
 
 
-def _post(url: str, token: str, who: str, path: str, body: dict[str, Any]) -> Any:
-    return call("POST", url, path, token, body, headers={"x-firedrill-responder": who})
+@cli.command()
+@click.option("--name", required=True, help="Your name, as the team's timeline will show it.")
+@click.option("--role", "role_name", required=True, type=click.Choice([r.value for r in Role]),
+              help="Your incident role (commander = incident commander).")
+@server_options
+def join(name: str, role_name: str, url: str, token: str) -> None:
+    """Join the drill with the team's join code; prints your personal token."""
+    result = _post(url, token, "/drill/join", {"name": name, "role": role_name})
+    click.echo(f"{result['name']} joined as {Role(result['role']).title}. Your personal token (keep it to yourself):")
+    click.echo(f"  export FIREDRILL_TOKEN={result['token']}")
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -150,34 +160,31 @@ def changes(since: str | None, url: str, token: str) -> None:
 @click.argument("trace_id")
 @click.option("--prompt", help="Prompt version to use, e.g. v1.")
 @click.option("--model", help="Model or alias to use, e.g. fd-small.")
-@_as
 @server_options
-def replay(trace_id: str, prompt: str | None, model: str | None, who: str, url: str, token: str) -> None:
+def replay(trace_id: str, prompt: str | None, model: str | None, url: str, token: str) -> None:
     """Reproduce one request by hand with other settings."""
-    _print_trace(_post(url, token, who, "/drill/replay", {"trace_id": trace_id, "prompt": prompt, "model": model}))
+    _print_trace(_post(url, token, "/drill/replay", {"trace_id": trace_id, "prompt": prompt, "model": model}))
 
 
-def _act(action: str, arg: str | None, who: str, url: str, token: str) -> None:
-    result = _post(url, token, who, "/drill/act", {"action": action, "arg": arg})
+def _act(action: str, arg: str | None, url: str, token: str) -> None:
+    result = _post(url, token, "/drill/act", {"action": action, "arg": arg})
     click.echo(f"{result['at']} {result['message']}")
 
 
 @cli.command()
 @click.argument("state", type=click.Choice(["on", "off"]))
-@_as
 @server_options
-def feature(state: str, who: str, url: str, token: str) -> None:
+def feature(state: str, url: str, token: str) -> None:
     """Kill switch: turn the AI feature off or back on."""
-    _act(f"feature-{state}", None, who, url, token)
+    _act(f"feature-{state}", None, url, token)
 
 
 @cli.command()
 @click.argument("mode", type=click.Choice([m.value for m in FallbackMode]))
-@_as
 @server_options
-def fallback(mode: str, who: str, url: str, token: str) -> None:
+def fallback(mode: str, url: str, token: str) -> None:
     """Route to a fallback: cached answers, the backup model, 'unavailable', or off."""
-    _act("fallback", mode, who, url, token)
+    _act("fallback", mode, url, token)
 
 
 @cli.group()
@@ -187,11 +194,10 @@ def prompt() -> None:
 
 @prompt.command("rollback")
 @click.option("--to", "version", help="Version to roll back to (default: the previous one).")
-@_as
 @server_options
-def prompt_rollback(version: str | None, who: str, url: str, token: str) -> None:
+def prompt_rollback(version: str | None, url: str, token: str) -> None:
     """Roll the prompt back."""
-    _act("prompt-rollback", version, who, url, token)
+    _act("prompt-rollback", version, url, token)
 
 
 @cli.group()
@@ -201,11 +207,10 @@ def model() -> None:
 
 @model.command("use")
 @click.argument("name")
-@_as
 @server_options
-def model_use(name: str, who: str, url: str, token: str) -> None:
+def model_use(name: str, url: str, token: str) -> None:
     """Route the feature to another model, alias or dated version."""
-    _act("model-use", name, who, url, token)
+    _act("model-use", name, url, token)
 
 
 @cli.group()
@@ -214,38 +219,34 @@ def index() -> None:
 
 
 @index.command("rebuild")
-@_as
 @server_options
-def index_rebuild(who: str, url: str, token: str) -> None:
+def index_rebuild(url: str, token: str) -> None:
     """Rebuild the index from the current documents."""
-    _act("index-rebuild", None, who, url, token)
+    _act("index-rebuild", None, url, token)
 
 
 @cli.command()
 @click.argument("state", type=click.Choice(["disable", "enable"]))
 @click.argument("name")
-@_as
 @server_options
-def topic(state: str, name: str, who: str, url: str, token: str) -> None:
+def topic(state: str, name: str, url: str, token: str) -> None:
     """Disable or enable one topic (query type) of the assistant."""
-    _act(f"topic-{state}", name, who, url, token)
+    _act(f"topic-{state}", name, url, token)
 
 
 @cli.command()
 @click.argument("state", type=click.Choice(["on", "off"]))
-@_as
 @server_options
-def disclaimer(state: str, who: str, url: str, token: str) -> None:
+def disclaimer(state: str, url: str, token: str) -> None:
     """Add (or remove) a disclaimer on answers."""
-    _act(f"disclaimer-{state}", None, who, url, token)
+    _act(f"disclaimer-{state}", None, url, token)
 
 
 @cli.command()
-@_as
 @server_options
-def ack(who: str, url: str, token: str) -> None:
+def ack(url: str, token: str) -> None:
     """Acknowledge the page."""
-    _act("ack", None, who, url, token)
+    _act("ack", None, url, token)
 
 
 @cli.command()
@@ -256,10 +257,9 @@ def ack(who: str, url: str, token: str) -> None:
 @click.option("--cause", type=click.Choice([c.value for c in Cause]))
 @click.option("--change", "change_id", help="The change-log id responsible.")
 @click.option("--topic", "topics", multiple=True, help="Affected topic (repeatable).")
-@_as
 @server_options
 def declare(started: str | None, fraction: float | None, segment: str | None, symptom: str | None,
-            cause: str | None, change_id: str | None, topics: tuple[str, ...], who: str, url: str, token: str) -> None:
+            cause: str | None, change_id: str | None, topics: tuple[str, ...], url: str, token: str) -> None:
     """Declare what you believe is going on (any subset; the latest declaration stands)."""
     body = {k: v for k, v in {"started": started, "fraction": fraction, "segment": segment, "symptom": symptom,
                               "cause": cause, "change_id": change_id, "topics": list(topics) or None}.items()
@@ -267,34 +267,31 @@ def declare(started: str | None, fraction: float | None, segment: str | None, sy
     if not body:
         raise click.UsageError("declare at least one of --started, --fraction, --segment, --symptom, --cause, "
                                "--change, --topic")
-    result = _post(url, token, who, "/drill/declare", body)
+    result = _post(url, token, "/drill/declare", body)
     click.echo(f"{result['at']} declared {result['declared']}")
 
 
 @cli.command()
-@click.argument("name", type=click.Choice(["commander", "scribe", "investigator", "communicator"]))
-@_as
+@click.argument("name", type=click.Choice([r.value for r in Role]))
 @server_options
-def role(name: str, who: str, url: str, token: str) -> None:
-    """Take a role in the incident."""
-    _post(url, token, who, "/drill/role", {"role": name})
-    click.echo(f"{who} is {name}")
+def role(name: str, url: str, token: str) -> None:
+    """Change your role in the incident (you joined with one)."""
+    result = _post(url, token, "/drill/role", {"role": name})
+    click.echo(f"{result['actor']} is now {Role(result['role']).title}")
 
 
 @cli.command()
 @click.argument("text")
-@_as
 @server_options
-def note(text: str, who: str, url: str, token: str) -> None:
+def note(text: str, url: str, token: str) -> None:
     """Add a scribe entry to the incident timeline."""
-    result = _post(url, token, who, "/drill/note", {"text": text})
+    result = _post(url, token, "/drill/note", {"text": text})
     click.echo(f"{result['at']} noted")
 
 
 @cli.command()
-@_as
 @server_options
-def hint(who: str, url: str, token: str) -> None:
+def hint(url: str, token: str) -> None:
     """The next hint of the scenario (it costs points)."""
-    result = _post(url, token, who, "/drill/hint", {})
+    result = _post(url, token, "/drill/hint", {})
     click.echo(result["message"] if result["hint"] is None else f"hint (-{result['cost']:g} points): {result['hint']}")

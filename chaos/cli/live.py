@@ -33,9 +33,10 @@ def _announce(console: Console, live: LiveDrill, scenario: Scenario, *, hide_tit
             title="drill started",
         )
     )
-    console.print("[bold]Responders[/bold] join with:")
+    console.print(f"[bold]Responders[/bold] join with the team's join code [cyan]{live.responder_token}[/cyan]:")
     console.print(f"  export FIREDRILL_URL={live.url} FIREDRILL_TOKEN={live.responder_token}")
-    console.print("  firedrill status --watch      # dashboard;  firedrill --help  for every command")
+    console.print("  firedrill join --name YOUR-NAME --role commander|operations|communications|scribe")
+    console.print("  then export the personal token it prints;  firedrill status --watch  is the dashboard")
     console.print(f"  your own app can call the provider too: OPENAI_BASE_URL={live.url}/v1")
     console.print(f"[bold]Facilitator[/bold] token (keep it secret): [yellow]{live.facilitator_token}[/yellow]")
     console.print("  firedrill drill pause|resume|end|reveal|inject --token <facilitator token>")

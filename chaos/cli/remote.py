@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -61,7 +60,3 @@ def parse_pairs(pairs: tuple[str, ...], what: str) -> dict[str, Any]:
         except ValueError:
             out[key] = raw
     return out
-
-
-def user_name() -> str:
-    return os.environ.get("FIREDRILL_RESPONDER") or os.environ.get("USER") or "responder"

@@ -44,10 +44,13 @@ def test_page_look_contain_declare_mitigate_end(live: LiveDrill, monkeypatch: py
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     monkeypatch.setenv("FIREDRILL_URL", live.url)
     monkeypatch.setenv("FIREDRILL_TOKEN", "resp-token")
-    monkeypatch.setenv("FIREDRILL_RESPONDER", "ana")
     monkeypatch.setenv("COLUMNS", "200")
     until(lambda: live.drill.paged_at is not None)
     assert cli("status") == 0 and "quality" in capsys.readouterr().out
+    assert cli("fallback", "cached") != 0 and "join the drill first" in capsys.readouterr().err
+    assert cli("join", "--name", "ana", "--role", "operations") == 0
+    personal = capsys.readouterr().out.split("FIREDRILL_TOKEN=")[1].split()[0]
+    monkeypatch.setenv("FIREDRILL_TOKEN", personal)
     assert cli("traces", "--failing", "--limit", "3") == 0
     failing = live.drill.traces(failing=True, limit=1)[0]["trace_id"]
     assert cli("trace", failing) == 0 and "retrieval span" in capsys.readouterr().out
@@ -93,12 +96,17 @@ def test_responders_cannot_use_facilitator_controls_or_see_the_answer(live: Live
     assert cli("drill", "inject", "outage", "--param", "status=502", "--url", live.url, "--token", "fac-token") == 0
     assert "injected" in capsys.readouterr().out
     assert any(f.type == "outage" for f in live.drill.engine.list())
-    assert cli("hint", *conn) == 0 and "points" in capsys.readouterr().out
+    assert cli("join", "--name", "bo", "--role", "scribe", *conn) == 0
+    bo = ["--url", live.url, "--token", capsys.readouterr().out.split("FIREDRILL_TOKEN=")[1].split()[0]]
+    assert cli("hint", *bo) == 0 and "points" in capsys.readouterr().out
     assert [e.kind for e in live.drill.log.events(live.drill.id) if e.kind is EventKind.HINT] == [EventKind.HINT]
 
 
 def test_bad_arguments_are_clear(live: LiveDrill, capsys: pytest.CaptureFixture[str]) -> None:
-    conn = ["--url", live.url, "--token", "resp-token"]
+    assert cli("join", "--name", "cy", "--role", "commander", "--url", live.url, "--token", "resp-token") == 0
+    conn = ["--url", live.url, "--token", capsys.readouterr().out.split("FIREDRILL_TOKEN=")[1].split()[0]]
+    assert cli("join", "--name", "Cy", "--role", "scribe", *conn[:2], "--token", "resp-token") != 0
+    assert "already joined" in capsys.readouterr().err
     assert cli("fallback", "pray", *conn) == 2
     assert cli("declare", "--symptom", "sadness", *conn) == 2
     assert cli("topic", "disable", "weather", *conn) != 0
