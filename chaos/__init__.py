@@ -9,16 +9,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from chaos.library import FiredrillServer, firedrill_server
+    from chaos.testing import FiredrillServer, firedrill_server
 
 __all__ = ["FiredrillServer", "firedrill_server"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from chaos import library
+        from chaos import testing
 
-        return getattr(library, name)
+        return getattr(testing, name)
     raise AttributeError(f"module 'chaos' has no attribute {name!r}")
 
 

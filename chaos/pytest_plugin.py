@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from chaos.library import FiredrillServer, firedrill_server
+from chaos.testing import FiredrillServer, firedrill_server
 
 
 @pytest.fixture(name="firedrill_server")

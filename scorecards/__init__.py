@@ -1,7 +1,7 @@
 """Scores a drill from its event log and its scenario's ground truth, and writes it up."""
 
+from scorecards.card import Scorecard
 from scorecards.evals import EvalCase, Verdict, add_case, to_openai_evals, to_promptfoo, verify
-from scorecards.model import Scorecard
 from scorecards.postmortem import postmortem_markdown
 from scorecards.render import render_html, render_json, render_markdown
 from scorecards.score import score

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from scorecards.model import Timeline
+from scorecards.card import Timeline
 
 W, H = 960, 470
 LEFT, RIGHT, TOP = 60, 70, 50

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from chaos.events import Event, EventKind
 from chaos.scenario import Scenario
 from chaos.taxonomy import DECISION_TREE
-from scorecards.model import Scorecard
+from scorecards.card import Scorecard
 
 TIMELINE_KINDS = {
     EventKind.PAGE,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from html import escape
 
+from scorecards.card import Scorecard
 from scorecards.chart import timeline_svg
-from scorecards.model import Scorecard
 
 
 def render_json(card: Scorecard) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 from chaos.events import Event, EventKind
 from chaos.scenario import Scenario
 from chaos.taxonomy import Cause, IncidentStage, action_key
-from scorecards.model import BlastRadius, Conduct, FieldCheck, Mark, Scorecard, StageResult, Timeline
+from scorecards.card import BlastRadius, Conduct, FieldCheck, Mark, Scorecard, StageResult, Timeline
 
 WEIGHTS = {IncidentStage.ACKNOWLEDGE: 10.0, IncidentStage.CONTAIN: 30.0, IncidentStage.CHARACTERISE: 20.0,
            IncidentStage.MITIGATE: 25.0, IncidentStage.POSTMORTEM: 15.0}

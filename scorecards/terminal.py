@@ -6,7 +6,7 @@ from rich.console import Group
 from rich.panel import Panel
 from rich.table import Table
 
-from scorecards.model import Scorecard
+from scorecards.card import Scorecard
 
 STYLE = {"pass": "green", "fail": "red", "n/a": "dim"}
 

@@ -9,7 +9,7 @@ import openai
 import pytest
 
 from chaos.cli import main
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 from tests.chaos.support import ask
 
 

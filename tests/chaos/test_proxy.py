@@ -10,8 +10,8 @@ import pytest
 
 from chaos.engine import FaultEngine
 from chaos.faults.registry import build_fault
-from chaos.library import FiredrillServer
 from chaos.proxy import Guardrails, Proxy, create_proxy_app
+from chaos.testing import FiredrillServer
 from fake_llm import ServerThread
 
 PASSAGE = "[doc:p updated:2026-10-01] The Pro plan costs $49 per month."

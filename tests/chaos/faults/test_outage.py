@@ -3,7 +3,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 from tests.chaos.support import ask
 
 

@@ -5,7 +5,7 @@ import json
 import openai
 import pytest
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 from tests.chaos.support import PASSAGE
 
 

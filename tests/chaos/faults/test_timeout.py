@@ -3,7 +3,7 @@ from __future__ import annotations
 import openai
 import pytest
 
-from chaos.library import FiredrillServer, firedrill_server
+from chaos.testing import FiredrillServer, firedrill_server
 from tests.chaos.support import ask
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import openai
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 from tests.chaos.support import PASSAGE
 
 

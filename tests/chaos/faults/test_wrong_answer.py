@@ -4,7 +4,7 @@ import json
 
 import openai
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 from tests.chaos.support import ask
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import anthropic
 import pytest
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 
 PASSAGE = "[doc:hours-1 updated:2026-09-01] Support is open from 9am to 6pm CET, Monday to Friday."
 

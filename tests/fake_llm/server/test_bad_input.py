@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 
 AUTH = {"authorization": "Bearer sk-test", "x-api-key": "sk-test"}
 

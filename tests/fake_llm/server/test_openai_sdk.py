@@ -10,7 +10,7 @@ import openai
 import pytest
 from pydantic import BaseModel
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 
 PASSAGE = "[doc:plans-3 updated:2026-10-01] The Pro plan costs $49 per month. The Team plan costs $99 per month."
 SYSTEM = "You are the support assistant. Answer only from the context."

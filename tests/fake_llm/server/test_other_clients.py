@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from langchain_openai import ChatOpenAI
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 
 
 def test_langchain_chat_openai_invoke_and_stream(firedrill_server: FiredrillServer) -> None:

@@ -6,7 +6,7 @@ import openai
 import pytest
 from langchain_openai import ChatOpenAI
 
-from chaos.library import FiredrillServer
+from chaos.testing import FiredrillServer
 
 PASSAGE = "[doc:a updated:2026-01-01] The Pro plan costs $49 per month."
 
