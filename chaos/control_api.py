@@ -26,6 +26,7 @@ from chaos.drill import Drill
 from chaos.errors import DrillError, FiredrillError
 from chaos.roster import Identity, Roster, Standing
 from chaos.taxonomy import Action
+from chaos.timeline import entries, kinds_for
 
 Handler = Callable[[Request], Awaitable[Response]]
 TOKEN_COOKIE = "firedrill_token"
@@ -161,6 +162,15 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
     async def members(request: Request) -> Any:
         return {"members": roster.members()}
 
+    async def timeline(request: Request) -> Any:
+        """The shared incident timeline after ``since`` (a journal seq): every teammate sees the same."""
+        since = int(request.query_params.get("since", "0"))
+        facilitator = request.state.identity.is_facilitator
+        events = await run_in_threadpool(drill.log.since, drill.id, since, kinds_for(facilitator=facilitator))
+        people = [m["name"] for m in roster.members()]
+        return {"entries": entries(events, facilitator=facilitator, people=people),
+                "next_since": events[-1].seq if events else since, "ended": drill.ended}
+
     async def hint(request: Request) -> Any:
         return await run_in_threadpool(drill.hint, _who(request))
 
@@ -203,6 +213,7 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
         Route("/drill/join", responder(join), methods=["POST"]),
         Route("/drill/whoami", responder(whoami), methods=["GET"]),
         Route("/drill/roster", responder(members), methods=["GET"]),
+        Route("/drill/timeline", responder(timeline), methods=["GET"]),
         Route("/drill/act", member(act), methods=["POST"]),
         Route("/drill/declare", member(declare), methods=["POST"]),
         Route("/drill/note", member(note), methods=["POST"]),

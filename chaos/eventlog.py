@@ -12,7 +12,7 @@ import json
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -119,6 +119,23 @@ class EventLog:
         while rows := cursor.fetchmany(5000):
             for t_s, kind, actor, data, seq, wall in rows:
                 yield Event(t_s, EventKind(kind), actor, json.loads(data), seq, wall)
+
+    def since(self, drill_id: str, after_seq: int, kinds: Collection[EventKind] | None = None, *,
+              limit: int = 1000) -> list[Event]:
+        """The next events after ``after_seq`` (of ``kinds``, if given): how watchers follow a live drill.
+
+        Safe while the drill is writing; reads in order of ``seq`` and at most ``limit`` rows.
+        """
+        where = "drill_id = ? AND seq > ?"
+        args: list[Any] = [drill_id, after_seq]
+        if kinds is not None:
+            where += f" AND kind IN ({', '.join('?' * len(kinds))})"
+            args += [k.value for k in kinds]
+        with self._lock:
+            rows = self._db.execute(f"SELECT t_s, kind, actor, data, seq, wall FROM events WHERE {where} "
+                                    "ORDER BY seq LIMIT ?", (*args, limit)).fetchall()
+        return [Event(t_s, EventKind(kind), actor, json.loads(data), seq, wall)
+                for t_s, kind, actor, data, seq, wall in rows]
 
     def drill(self, drill_id: str) -> DrillRecord:
         row = self._db.execute("SELECT * FROM drills WHERE id = ?", (drill_id,)).fetchone()

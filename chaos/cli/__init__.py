@@ -17,7 +17,7 @@ def cli() -> None:
 
 def _register() -> None:
     # one import per command family; each module adds its commands to ``cli``
-    from chaos.cli import console, fault, live, proxy, scenarios, score, serve  # noqa: F401
+    from chaos.cli import console, fault, live, proxy, room, scenarios, score, serve  # noqa: F401
 
 
 def main(argv: list[str] | None = None) -> None:

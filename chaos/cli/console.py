@@ -19,7 +19,6 @@ from rich.table import Table
 
 from chaos.cli import cli
 from chaos.cli.remote import call, server_options
-from chaos.roster import Role
 from chaos.taxonomy import Cause, FallbackMode, Symptom
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -27,18 +26,6 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 def _post(url: str, token: str, path: str, body: dict[str, Any]) -> Any:
     return call("POST", url, path, token, body)
-
-
-@cli.command()
-@click.option("--name", required=True, help="Your name, as the team's timeline will show it.")
-@click.option("--role", "role_name", required=True, type=click.Choice([r.value for r in Role]),
-              help="Your incident role (commander = incident commander).")
-@server_options
-def join(name: str, role_name: str, url: str, token: str) -> None:
-    """Join the drill with the team's join code; prints your personal token."""
-    result = _post(url, token, "/drill/join", {"name": name, "role": role_name})
-    click.echo(f"{result['name']} joined as {Role(result['role']).title}. Your personal token (keep it to yourself):")
-    click.echo(f"  export FIREDRILL_TOKEN={result['token']}")
 
 
 def sparkline(values: list[float | None]) -> str:
@@ -72,14 +59,24 @@ def dashboard(status: dict[str, Any]) -> Group:
                 f"model {ctl['model']} · prompt {ctl['prompt']} · disclaimer {'on' if ctl['disclaimer'] else 'off'}"
                 f" · disabled topics {', '.join(ctl['disabled_topics']) or 'none'} · index built {ctl['index_built']}")
     state = "ENDED" if status["ended"] else ("PAUSED" if status["paused"] else "running")
-    return Group(Panel(controls, title=f"{status['scenario']} [{state}]"), metrics, alerts, changes)
+    parts: list[Any] = []
+    if state != "running":
+        says = ("the drill has ended: nothing you do now counts. The debrief: firedrill score, or the web console"
+                if state == "ENDED" else "the facilitator paused the drill: the clock is stopped")
+        parts.append(Panel(f"[bold]{state}[/bold]: {says}", style="bold white on red" if state == "ENDED"
+                           else "bold black on yellow"))
+    if status.get("briefing"):
+        b = status["briefing"]
+        parts.append(Panel(b["page"] + "".join(f"\n • {r}" for r in b.get("reports", [])), title="PAGE",
+                           border_style="red"))
+    return Group(*parts, Panel(controls, title=f"{status['scenario']} [{state}]"), metrics, alerts, changes)
 
 
 @cli.command()
 @click.option("--watch", is_flag=True, help="Keep refreshing until Ctrl-C.")
 @server_options
 def status(watch: bool, url: str, token: str) -> None:
-    """The live dashboard: metrics with sparklines, firing alerts, recent changes."""
+    """The live dashboard: the page, metrics with sparklines, firing alerts, recent changes; PAUSED/ENDED."""
     console = Console()
     if not watch:
         console.print(dashboard(call("GET", url, "/drill/status", token)))
@@ -88,7 +85,10 @@ def status(watch: bool, url: str, token: str) -> None:
         try:
             while True:
                 time.sleep(2)
-                live.update(dashboard(call("GET", url, "/drill/status", token)))
+                now = call("GET", url, "/drill/status", token)
+                live.update(dashboard(now))
+                if now["ended"]:
+                    return
         except KeyboardInterrupt:
             return
 
@@ -269,15 +269,6 @@ def declare(started: str | None, fraction: float | None, segment: str | None, sy
                                "--change, --topic")
     result = _post(url, token, "/drill/declare", body)
     click.echo(f"{result['at']} declared {result['declared']}")
-
-
-@cli.command()
-@click.argument("name", type=click.Choice([r.value for r in Role]))
-@server_options
-def role(name: str, url: str, token: str) -> None:
-    """Change your role in the incident (you joined with one)."""
-    result = _post(url, token, "/drill/role", {"role": name})
-    click.echo(f"{result['actor']} is now {Role(result['role']).title}")
 
 
 @cli.command()

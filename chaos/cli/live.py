@@ -80,9 +80,13 @@ def _run_live(
     _announce(console, live, scenario, hide_title=hide_title)
     paged = False
     started = time.monotonic()
+
+    def expired() -> bool:
+        return for_s is not None and time.monotonic() - started >= for_s
+
     try:
         with Live(_progress(live), console=console, refresh_per_second=2, transient=True, redirect_stdout=False) as bar:
-            while not live.drill.ended and (for_s is None or time.monotonic() - started < for_s):
+            while not live.drill.ended and not expired():
                 time.sleep(0.5)
                 if live.drill.paged_at is not None and not paged:
                     paged = True
@@ -91,6 +95,11 @@ def _run_live(
                         Panel(b.page + "".join(f"\n • {r}" for r in b.reports), title="PAGE", style="bold red")
                     )
                 bar.update(_progress(live))
+        if live.drill.ended and not expired():  # the room stays open for the debrief
+            console.print(f"drill {live.drill.id} ended. The server stays up for the debrief "
+                          "(firedrill timeline, status); Ctrl-C stops it.")
+            while not expired():
+                time.sleep(0.5)
     except KeyboardInterrupt:
         console.print("stopping the drill…")
     finally:

@@ -63,6 +63,11 @@ def test_page_look_contain_declare_mitigate_end(live: LiveDrill, monkeypatch: py
     assert cli("prompt", "rollback") == 0
     assert cli("fallback", "off") == 0
     assert cli("note", "rolled back v2") == 0
+    capsys.readouterr()
+    assert cli("status") == 0 and "PAGE" in capsys.readouterr().out
+    assert cli("timeline") == 0
+    shared = capsys.readouterr().out
+    assert "ana (incident commander)" in shared and "rolled back v2" in shared and "PAGE" in shared
     contained_at = live.drill.now_s()
     until(lambda: live.drill.now_s() > contained_at + 180)  # let the served answers show it held
     assert cli("drill", "end", "--token", "fac-token") == 0
