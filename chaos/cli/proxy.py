@@ -7,12 +7,12 @@ import secrets
 from pathlib import Path
 
 import click
-import uvicorn
 
 from chaos.cli import cli
 from chaos.engine import FaultEngine
 from chaos.faultfile import load_fault_file
 from chaos.proxy import NOT_IN_PROXY, Guardrails, Proxy, create_proxy_app
+from fake_llm.server.runner import listen_socket, serve
 
 
 @cli.command()
@@ -51,10 +51,9 @@ def proxy(
     guard = Guardrails(max_requests, max_tokens, max_error_rate, min_requests)
     token = os.environ.get("FIREDRILL_ADMIN_TOKEN") or secrets.token_urlsafe(18)
     app = create_proxy_app(Proxy(upstream, engine, guard=guard, dry_run=dry_run), admin_token=token)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-    sock = config.bind_socket()
+    sock = listen_socket(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
     click.echo(f"firedrill proxy on {url} -> {upstream}{' (DRY RUN: nothing is injected)' if dry_run else ''}")
     click.echo(f"  export OPENAI_BASE_URL={url}/v1   ANTHROPIC_BASE_URL={url}")
     click.echo(f"  faults: firedrill fault add TYPE --url {url} --token {token}")
-    uvicorn.Server(config).run(sockets=[sock])
+    serve(app, sock)

@@ -7,11 +7,12 @@ import secrets
 from pathlib import Path
 
 import click
-import uvicorn
 from starlette.applications import Starlette
 
 from chaos.cli import cli
 from fake_llm import Provider, create_app
+from fake_llm.server.runner import listen_socket
+from fake_llm.server.runner import serve as serve_app
 
 
 def build_provider_app(*, seed: int, latency_scale: float, admin_token: str,
@@ -45,9 +46,7 @@ def serve(host: str, port: int, seed: int, latency_scale: float, faults_file: Pa
     """Start the fake LLM provider (OpenAI and Anthropic wire formats)."""
     token = os.environ.get("FIREDRILL_ADMIN_TOKEN") or secrets.token_urlsafe(18)
     app = build_provider_app(seed=seed, latency_scale=latency_scale, admin_token=token, faults_file=faults_file)
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    sock = config.bind_socket()
+    sock = listen_socket(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.secho(f"warning: listening on {host}, reachable from other machines", fg="yellow", err=True)
@@ -58,4 +57,4 @@ def serve(host: str, port: int, seed: int, latency_scale: float, faults_file: Pa
     click.echo("Control faults (facilitator only):")
     click.echo(f"  export FIREDRILL_URL={url} FIREDRILL_TOKEN={token}")
     click.echo("  firedrill fault add rate_limit --fraction 0.3")
-    server.run(sockets=[sock])
+    serve_app(app, sock)

@@ -1,7 +1,12 @@
-"""Serve an ASGI app on loopback in a background thread: for tests, the library and live drills."""
+"""Serving an ASGI app: the one way every firedrill server binds, configures and runs uvicorn.
+
+The provider (``firedrill serve``), the proxy, live drills, the library and the test fixtures all
+come through here, so they share the same socket options and limits (see ``protocol``).
+"""
 
 from __future__ import annotations
 
+import resource
 import socket
 import threading
 import time
@@ -10,25 +15,71 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
+from fake_llm.server.protocol import HEADER_TIMEOUT_S, MAX_CONNECTIONS, guarded_protocol
+
+KEEP_ALIVE_S = 5
+FD_RESERVE = 64  # descriptors kept free for log files, the database and outgoing connections
+
+
+def listen_socket(host: str, port: int) -> socket.socket:
+    """A bound TCP socket. Created with ``IPPROTO_TCP`` (not 0) so asyncio recognises the
+    accepted sockets as TCP and sets ``TCP_NODELAY`` on them too."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def connection_cap() -> int:
+    """At most ``MAX_CONNECTIONS``, and always below the process's open-file limit."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return MAX_CONNECTIONS
+    return max(16, min(MAX_CONNECTIONS, soft - FD_RESERVE))
+
+
+def server_config(app: ASGIApp, *, log_level: str = "warning", header_timeout_s: float = HEADER_TIMEOUT_S,
+                  max_connections: int | None = None, graceful_shutdown_s: int | None = None) -> uvicorn.Config:
+    """uvicorn settings shared by every firedrill server: the guarded protocol, keep-alive and
+    header timeouts, a connection cap below the descriptor limit, no lifespan."""
+    cap = min(max_connections or MAX_CONNECTIONS, connection_cap())
+    return uvicorn.Config(
+        app, log_level=log_level, lifespan="off",
+        http=guarded_protocol(header_timeout_s=header_timeout_s, max_connections=cap),
+        timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=cap + 1,
+        timeout_graceful_shutdown=graceful_shutdown_s,
+    )
+
+
+def url_of(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def serve(app: ASGIApp, sock: socket.socket, *, log_level: str = "warning") -> None:
+    """Run ``app`` on ``sock`` in the foreground until interrupted (the CLI commands)."""
+    uvicorn.Server(server_config(app, log_level=log_level)).run(sockets=[sock])
+
 
 class ServerThread:
     """``with ServerThread(app) as srv: srv.url`` — uvicorn on 127.0.0.1, port 0 by default."""
 
-    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning"):
+    def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning",
+                 header_timeout_s: float = HEADER_TIMEOUT_S, max_connections: int | None = None):
         self.host = host
-        self._sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind((host, port))
+        self._sock = listen_socket(host, port)
         self.port: int = self._sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level=log_level, lifespan="off", timeout_graceful_shutdown=1)
+        config = server_config(app, log_level=log_level, header_timeout_s=header_timeout_s,
+                               max_connections=max_connections, graceful_shutdown_s=1)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name=f"firedrill-server-{self.port}", daemon=True)
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return url_of(self._sock)
 
     def start(self, timeout_s: float = 10.0) -> ServerThread:
         self._thread.start()
