@@ -111,7 +111,8 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
     async def traces(request: Request) -> Any:
         failing = request.query_params.get("failing", "false").lower() in ("1", "true", "yes")
         limit = max(1, min(int(request.query_params.get("limit", "20")), 500))
-        return {"traces": await run_in_threadpool(lambda: drill.traces(failing=failing, limit=limit))}
+        filters = {k: request.query_params.get(k) or None for k in ("model", "prompt", "topic", "segment")}
+        return {"traces": await run_in_threadpool(lambda: drill.traces(failing=failing, limit=limit, **filters))}
 
     async def trace(request: Request) -> Any:
         return await run_in_threadpool(drill.trace, request.path_params["trace_id"])

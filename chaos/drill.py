@@ -8,6 +8,7 @@ return plain dicts that never contain ground truth unless the method is the faci
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 import threading
@@ -331,18 +332,33 @@ class Drill:
         with self.lock:
             return status_view(self)
 
-    def traces(self, *, failing: bool = False, limit: int = 20) -> list[dict[str, Any]]:
+    def traces(
+        self,
+        *,
+        failing: bool = False,
+        limit: int = 20,
+        model: str | None = None,
+        prompt: str | None = None,
+        topic: str | None = None,
+        segment: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The newest traces first, filtered as an on-call's trace explorer would (model by name or version)."""
         with self.lock:
-            answers = list(self.world.telemetry.traces.values())
-            if failing:
-                judgements = self.world.telemetry.judgements
-                answers = [
-                    a for a in answers if a.status in ("error", "refused") or judgements.get(a.trace_id) is False
-                ]
-            return [
-                trace_view(a, self.world.telemetry.judgements.get(a.trace_id), brief=True)
-                for a in answers[-limit:][::-1]
-            ]
+            judgements = self.world.telemetry.judgements
+
+            def keep(a: Any) -> bool:
+                if failing and not (a.status in ("error", "refused") or judgements.get(a.trace_id) is False):
+                    return False
+                return (
+                    (model is None or model in (a.model, a.model_version))
+                    and (prompt is None or a.prompt_version == prompt)
+                    and (topic is None or a.question.topic == topic)
+                    and (segment is None or a.segment == segment)
+                )
+
+            newest = reversed(self.world.telemetry.traces.values())
+            picked = list(itertools.islice((a for a in newest if keep(a)), limit))
+            return [trace_view(a, judgements.get(a.trace_id), brief=True) for a in picked]
 
     def trace(self, trace_id: str) -> dict[str, Any]:
         with self.lock:

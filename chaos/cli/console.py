@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 import click
 from rich.console import Console, Group
@@ -96,10 +97,17 @@ def status(watch: bool, url: str, token: str) -> None:
 @cli.command()
 @click.option("--failing", is_flag=True, help="Only errors, refusals and answers the judge failed.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 500))
+@click.option("--model", help="Only this model (name, alias or dated version).")
+@click.option("--prompt", help="Only this prompt version, e.g. v2.")
+@click.option("--topic", help="Only this topic.")
+@click.option("--segment", help="Only this user segment.")
 @server_options
-def traces(failing: bool, limit: int, url: str, token: str) -> None:
-    """Recent request traces."""
-    result = call("GET", url, f"/drill/traces?failing={str(failing).lower()}&limit={limit}", token)["traces"]
+def traces(failing: bool, limit: int, model: str | None, prompt: str | None, topic: str | None,
+           segment: str | None, url: str, token: str) -> None:
+    """Recent request traces, newest first."""
+    query = urlencode({"failing": str(failing).lower(), "limit": limit, **{k: v for k, v in
+                       {"model": model, "prompt": prompt, "topic": topic, "segment": segment}.items() if v}})
+    result = call("GET", url, f"/drill/traces?{query}", token)["traces"]
     table = Table("trace", "time", "segment", "topic", "status", "judge", "model", "prompt", "question")
     for t in result:
         a = t["attributes"]

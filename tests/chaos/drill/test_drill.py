@@ -110,3 +110,16 @@ def test_kill_9_loses_no_acknowledged_event(tmp_path: Path) -> None:
     events = list(EventLog(db).events("s-1"))
     assert acknowledged == 200 and len(events) == 200
     assert events[-1].data == {"text": "note 199"}
+
+
+def test_the_trace_explorer_filters_before_it_limits() -> None:
+    drill = Drill(load_scenario("onboarding"), log=EventLog(":memory:", durable=False))
+    drill.env.run(until=900)
+    enterprise = drill.traces(segment="enterprise", limit=5)
+    assert len(enterprise) == 5 and {t["segment"] for t in enterprise} == {"enterprise"}
+    v2_pricing = drill.traces(prompt="v2", topic="pricing", limit=500)
+    assert v2_pricing and all(t["topic"] == "pricing" and t["attributes"]["firedrill.prompt.version"] == "v2"
+                              for t in v2_pricing)
+    assert drill.traces(model="no-such-model") == []
+    newest = drill.traces(limit=3)
+    assert [t["t_s"] for t in newest] == sorted((t["t_s"] for t in newest), reverse=True)
