@@ -13,12 +13,14 @@ Payloads by kind (every field listed is always present unless marked optional):
 - change: {change_id, kind, summary, author, true_cause: bool}  a change-log entry
   (``true_cause`` is ground truth, never shown to responders)
 - request: {trace_id, user, segment, topic, question_id, status, served, bad, correct,
-  refused, fallback, latency_ms, input_tokens, output_tokens, cost_usd, model_version,
+  refused, wrong_refusal, disclaimer, fallback, latency_ms, input_tokens, output_tokens, cost_usd, model_version,
   prompt_version, judged: bool, judge_ok: bool|None, faults: [fault_id]}
   status: ok | error | refused | unavailable | disabled | cached
   served: the user saw an answer from the feature (model or cache)
   bad: the user saw a wrong, outdated or hallucinated answer (ground truth)
   correct: the answer matched the golden answer (ground truth)
+  wrong_refusal: refused a question the knowledge base answers (ground truth)
+  disclaimer: the answer carried the "please verify" disclaimer
 - metrics: {window_s, request_rate, error_rate, p50_ms, p99_ms, refusal_rate, quality,
   cost_per_min, avg_context_tokens, index_age_s}   one per metrics tick
 - alert_fired / alert_resolved: {alert, value, threshold}

@@ -83,6 +83,9 @@ class WorldSettings(Strict):
     metrics_window_s: float = Field(60, gt=0)
     primary_model: str = "fd-large"
     backup_model: str = "fd-small"
+    # an answer slower than this harms its user (the scorer's "slow"); 5 s is a common chat SLO,
+    # and five times this world's healthy p99 (about 1.1 s)
+    latency_slo_ms: float = Field(5000, gt=0)
 
 
 class FaultEntry(Strict):

@@ -26,6 +26,7 @@ def answer_event(a: Answer, judged: bool | None) -> dict[str, Any]:
         "trace_id": a.trace_id, "user": a.user, "segment": a.segment, "topic": a.question.topic,
         "question_id": a.question.id, "question": a.question.text, "status": a.status, "served": a.served,
         "bad": a.bad, "correct": a.correct, "refused": a.refused, "fallback": a.fallback,
+        "wrong_refusal": a.refused and a.question.fact_id is not None, "disclaimer": a.disclaimer,
         "latency_ms": round(a.latency_s * 1000, 1), "input_tokens": a.input_tokens, "output_tokens": a.output_tokens,
         "cost_usd": round(a.cost_usd, 6), "model": a.model, "model_version": a.model_version,
         "prompt_version": a.prompt_version, "judged": judged is not None, "judge_ok": judged,
