@@ -1,25 +1,32 @@
-"""The one drill clock: simpy, run as fast as possible or in real time × speed.
+"""The one drill clock: a simpy environment, run as fast as possible or paced to real time × speed.
 
-Live and simulated drills run the same processes; only the environment differs. Pausing a live
-drill stops stepping and re-synchronises the real-time reference on resume, so paused minutes do
-not count as drill time.
+Live and simulated drills run the same processes on the same kind of environment; only the
+pacing differs. A live clock maps drill time to real time through an origin (a drill time and the
+monotonic instant it was reached). Pausing freezes the drill time; resuming moves the origin to
+the moment of the resume, so the drill continues from where it stopped, at the same speed, at any
+speed and after any pause. (simpy's ``RealtimeEnvironment.sync()`` resets only the real-time half
+of its origin, which froze a resumed drill for elapsed drill seconds ÷ speed.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
+import time
+from enum import StrEnum
 
 import simpy
-import simpy.rt
 
 CLOCK_ORIGIN = dt.datetime(2026, 11, 24, 14, 0, tzinfo=dt.UTC)  # drill time 0 displays as 14:00
 
 
-def make_env(*, live: bool, speed: float) -> simpy.Environment:
-    if live:
-        return simpy.rt.RealtimeEnvironment(factor=1.0 / speed, strict=False)
-    return simpy.Environment()
+class ClockState(StrEnum):
+    """What responders are told about the drill clock."""
+
+    RUNNING = "running"
+    PAUSED = "paused"
+    ENDED = "ended"
 
 
 def clock_label(t_s: float) -> str:
@@ -28,23 +35,90 @@ def clock_label(t_s: float) -> str:
 
 
 def parse_clock(label: str) -> float:
-    """"HH:MM" on the drill's clock back to drill seconds."""
-    try:
-        hours, minutes = (int(x) for x in label.split(":"))
-    except ValueError:
-        raise ValueError(f"{label!r} is not HH:MM") from None
+    """"HH:MM" on the drill's clock back to drill seconds; anything else (``99:99``) is an error."""
+    match = re.fullmatch(r"\s*(\d{1,2}):(\d{2})\s*", label)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise ValueError(f"{label!r} is not a time of day HH:MM (00:00 to 23:59)")
+    hours, minutes = int(match[1]), int(match[2])
     return (hours - CLOCK_ORIGIN.hour) * 3600 + (minutes - CLOCK_ORIGIN.minute) * 60
 
 
-class Pauser:
-    """Lets a live drill stop and resume its clock."""
+class DrillClock:
+    """The drill's simpy environment with pause, resume and stop.
 
-    def __init__(self) -> None:
-        self.running = threading.Event()
-        self.running.set()
+    ``speed`` is drill seconds per real second; ``None`` runs as fast as possible (a simulated
+    drill). ``start_s`` lets a resumed drill continue its clock where the journal left it.
+    """
 
-    def wait(self, env: simpy.Environment) -> None:
-        if not self.running.is_set():
-            self.running.wait()
-            if isinstance(env, simpy.rt.RealtimeEnvironment):
-                env.sync()
+    def __init__(self, *, speed: float | None, start_s: float = 0.0) -> None:
+        self.env = simpy.Environment(initial_time=start_s)
+        self.speed = speed
+        self._cond = threading.Condition()
+        self._state = ClockState.RUNNING
+        self._origin_s = start_s
+        self._origin_real = time.monotonic()
+        self._paused_at_s = start_s
+
+    @property
+    def live(self) -> bool:
+        return self.speed is not None
+
+    @property
+    def state(self) -> ClockState:
+        return self._state
+
+    def now_s(self) -> float:
+        return float(self.env.now)
+
+    def _position_s(self) -> float:
+        """Where real time has got to on the drill clock (the model may lag a step behind)."""
+        assert self.speed is not None
+        return max(float(self.env.now), self._origin_s + (time.monotonic() - self._origin_real) * self.speed)
+
+    def step(self) -> bool:
+        """Process the next event once its moment has come. False when the drill is over."""
+        with self._cond:
+            while True:
+                if self._state is ClockState.ENDED:
+                    return False
+                if self._state is ClockState.PAUSED:
+                    self._cond.wait()
+                    continue
+                if self.speed is None:
+                    break
+                due = self._origin_real + (self.env.peek() - self._origin_s) / self.speed
+                delay = due - time.monotonic()
+                if delay <= 0:
+                    break
+                self._cond.wait(timeout=min(delay, 3600.0))
+        try:
+            self.env.step()
+        except simpy.core.EmptySchedule:
+            return False
+        return True
+
+    def pause(self) -> bool:
+        """Freeze drill time now; False if it was not running."""
+        with self._cond:
+            if self._state is not ClockState.RUNNING:
+                return False
+            self._paused_at_s = self._position_s() if self.live else self.now_s()
+            self._state = ClockState.PAUSED
+            self._cond.notify_all()
+            return True
+
+    def resume(self) -> bool:
+        """Continue from the drill time of the pause, at the same speed; False if it was not paused."""
+        with self._cond:
+            if self._state is not ClockState.PAUSED:
+                return False
+            self._origin_s = self._paused_at_s
+            self._origin_real = time.monotonic()
+            self._state = ClockState.RUNNING
+            self._cond.notify_all()
+            return True
+
+    def stop(self) -> None:
+        with self._cond:
+            self._state = ClockState.ENDED
+            self._cond.notify_all()

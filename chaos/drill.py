@@ -14,10 +14,8 @@ import random
 import threading
 from typing import Any
 
-import simpy
-
 from chaos.actions import apply_action
-from chaos.clock import CLOCK_ORIGIN, Pauser, clock_label, make_env
+from chaos.clock import CLOCK_ORIGIN, ClockState, DrillClock, clock_label
 from chaos.engine import FaultChange, FaultEngine
 from chaos.errors import DrillError, FaultError
 from chaos.eventlog import EventLog
@@ -73,9 +71,9 @@ class Drill:
         self.seed = scenario.seed if seed is None else seed
         self.live = mode == "live"
         self.id = log.create_drill(scenario.id, seed=self.seed, mode=mode, team=team, drill_id=drill_id)
-        self.env = make_env(live=self.live, speed=self.speed)
+        self.clock = DrillClock(speed=self.speed if self.live else None)
+        self.env = self.clock.env
         self.lock = threading.RLock()
-        self.pauser = Pauser()
         self.ended = False
         self.paged_at: float | None = None
         self._t: float | None = None  # the exact time of the request being served
@@ -158,7 +156,6 @@ class Drill:
                     self._record(self._t, EventKind.REQUEST, WORLD, answer_event(answer, judged))
                 self._t = None
             yield self.env.timeout(1.0)
-            self.pauser.wait(self.env)
 
     def _timeline(self) -> Any:
         for i, item in enumerate(sorted(self.scenario.timeline, key=lambda it: it.at_s)):
@@ -393,19 +390,23 @@ class Drill:
 
     # --- facilitator API -----------------------------------------------------------------------
 
+    @property
+    def state(self) -> ClockState:
+        return ClockState.ENDED if self.ended else self.clock.state
+
     def pause(self) -> dict[str, Any]:
         self._guard()
-        self.pauser.running.clear()
         with self.lock:
-            self._record(self.now_s(), EventKind.DRILL_PAUSED, FACILITATOR, {})
-        return {"paused_at": clock_label(self.now_s())}
+            if self.clock.pause():
+                self._record(self.now_s(), EventKind.DRILL_PAUSED, FACILITATOR, {})
+        return {"state": self.state.value, "paused_at": clock_label(self.now_s())}
 
     def resume(self) -> dict[str, Any]:
         self._guard()
         with self.lock:
-            self._record(self.now_s(), EventKind.DRILL_RESUMED, FACILITATOR, {})
-        self.pauser.running.set()
-        return {"resumed_at": clock_label(self.now_s())}
+            if self.clock.resume():
+                self._record(self.now_s(), EventKind.DRILL_RESUMED, FACILITATOR, {})
+        return {"state": self.state.value, "resumed_at": clock_label(self.now_s())}
 
     def inject(self, spec: dict[str, Any]) -> dict[str, Any]:
         self._guard()
@@ -435,7 +436,7 @@ class Drill:
             self._record(self.now_s(), EventKind.DRILL_ENDED, RUNNER, {"reason": reason})
             self.flush()
             self.log.finish(self.id, "ended")
-        self.pauser.running.set()
+        self.clock.stop()
         return {"ended": True, "drill_id": self.id, "at": clock_label(self.now_s())}
 
     # --- running -------------------------------------------------------------------------------
@@ -443,11 +444,8 @@ class Drill:
     def run(self) -> str:
         """Run to the end as fast as possible (simulated) or in real time (live, blocking)."""
         while not self.ended:
-            try:
-                self.env.step()
-            except simpy.core.EmptySchedule:
+            if not self.clock.step() and not self.ended:
                 self.end(reason="nothing left to simulate")
-            self.pauser.wait(self.env)
         self.flush()
         return self.id
 

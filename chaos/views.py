@@ -76,8 +76,8 @@ def status_view(drill: Drill) -> dict[str, Any]:
     latest = history[-1].to_dict() if history else None
     return {
         "drill_id": drill.id, "scenario": drill.display_title, "time": clock_label(drill.now_s()),
-        "t_s": round(drill.now_s(), 1), "paged": drill.paged_at is not None, "ended": drill.ended,
-        "paused": not drill.pauser.running.is_set(),
+        "t_s": round(drill.now_s(), 1), "paged": drill.paged_at is not None, "state": drill.state.value,
+        "ended": drill.state.value == "ended", "paused": drill.state.value == "paused",
         "metrics": latest,
         "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
                    for key in ("request_rate", "error_rate", "p99_ms", "quality", "refusal_rate", "cost_per_min",

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from chaos.cli import cli
 from chaos.cli.remote import call, server_options
+from chaos.errors import ConnectError
 from chaos.taxonomy import Cause, FallbackMode, Symptom
 
 SPARKS = "▁▂▃▄▅▆▇█"
@@ -82,16 +83,19 @@ def status(watch: bool, url: str, token: str) -> None:
     if not watch:
         console.print(dashboard(call("GET", url, "/drill/status", token)))
         return
-    with Live(dashboard(call("GET", url, "/drill/status", token)), console=console, refresh_per_second=1) as live:
+    current = call("GET", url, "/drill/status", token)
+    with Live(dashboard(current), console=console, refresh_per_second=1) as live:
         try:
-            while True:
+            while current.get("state") != "ended":
                 time.sleep(2)
-                now = call("GET", url, "/drill/status", token)
-                live.update(dashboard(now))
-                if now["ended"]:
-                    return
+                try:
+                    current = call("GET", url, "/drill/status", token)
+                except ConnectError:
+                    current = {**current, "state": "ended", "ended": True}  # the runner stops its server when the drill ends
+                live.update(dashboard(current))
         except KeyboardInterrupt:
             return
+    console.print(f"drill {current['drill_id']} ended")
 
 
 @cli.command()
