@@ -91,7 +91,7 @@ def status(watch: bool, url: str, token: str) -> None:
                 try:
                     current = call("GET", url, "/drill/status", token)
                 except ConnectError:
-                    current = {**current, "state": "ended", "ended": True}  # the runner stops its server when the drill ends
+                    current = {**current, "state": "ended", "ended": True}  # the runner stops its server at the end
                 live.update(dashboard(current))
         except KeyboardInterrupt:
             return
