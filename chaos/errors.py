@@ -9,7 +9,10 @@
 
 from __future__ import annotations
 
-from pydantic import ValidationError
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the CLI imports this module on every start: keep pydantic out of it
+    from pydantic import ValidationError
 
 
 class FiredrillError(Exception):
