@@ -1,23 +1,40 @@
 """How a scripted responder reads the incident: from what on-call can see, never the ground truth.
 
-It walks the runbook: what does the failure look like (errors, refusals, latency, cost, wrong
-answers), how is it spread (one topic, or all), what changed just before, and picks the
-decision-tree row, the likely cause and the mitigation that fits that cause.
+It walks the runbook with an ``OnCallView`` (the console's limits): when did it start (the first
+lasting change on the dashboard, found from its own history, not the page), what does the failure
+look like (alerts that fired since, then metrics before the onset against metrics after it and
+before its own containment), and then the decision tree's first investigation step for that
+symptom: error codes for errors; retrieved chunks, document dates and replays with the previous
+prompt and model for wrong answers; replays for refusals; context length and the provider for
+latency; tokens, attempts and traffic for cost. A change in the change log is named only when the
+evidence points at its kind, and never one a replay exonerated.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from chaos import evidence
+from chaos.oncall import OnCallView
+from chaos.onset import Onset, find_onset
 from chaos.taxonomy import Cause, Row, Symptom
 
-if TYPE_CHECKING:
-    from chaos.drill import Drill
-
-PROVIDER_ERRORS = {"service_unavailable", "server_error", "overloaded", "timeout", "503", "500", "502"}
+RATE_LIMIT_CODES = ("rate_limit", "quota", "429")
 SCHEMA_ERRORS = {"response_schema_mismatch", "output_parse_error"}
+EXAMINE = 6  # failing traces a person opens one by one
+ALERT_SYMPTOM = {"error_rate": Symptom.ERRORS, "refusal_rate": Symptom.REFUSALS, "quality": Symptom.WRONG_ANSWERS,
+                 "latency_p99": Symptom.LATENCY, "cost_anomaly": Symptom.COST}
+PRIORITY = [Symptom.ERRORS, Symptom.REFUSALS, Symptom.WRONG_ANSWERS, Symptom.LATENCY, Symptom.COST]
+# change kinds that can carry each cause: what "what changed near the onset?" looks for
+CHANGE_KINDS: dict[Cause, tuple[str, ...]] = {
+    Cause.PROMPT: ("prompt_deploy",), Cause.MODEL: ("model_version",), Cause.SAFETY: ("model_version",),
+    Cause.API_CHANGE: ("model_version", "deploy"), Cause.RETRIEVAL: ("deploy", "index_refresh", "config"),
+    Cause.INDEX: ("docs", "index_refresh"), Cause.CONTEXT_GROWTH: ("index_refresh", "deploy", "config", "docs"),
+    Cause.KNOWLEDGE_GAP: ("traffic", "docs"), Cause.RATE_LIMIT: ("traffic", "config"), Cause.TRAFFIC: ("traffic",),
+    Cause.PROVIDER: (),
+}
 
 
 @dataclass
@@ -30,7 +47,8 @@ class Diagnosis:
     change_id: str | None = None
     topics: list[str] = field(default_factory=list)
     segment: str | None = None  # when the failures sit in one user segment
-    pinned_model: str | None = None  # the dated version traces showed before the incident
+    pinned_model: str | None = None  # a dated version a replay showed answering well
+    evidence: list[str] = field(default_factory=list)  # what the look found, in words
 
     def declaration(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -60,148 +78,252 @@ class Diagnosis:
         return "fallback", "backup-model"
 
 
-def _latest_change_before(changes: list[dict[str, Any]], t_s: float, kinds: tuple[str, ...]) -> dict[str, Any] | None:
-    before = [c for c in changes if c["t_s"] <= t_s + 60 and c["kind"] in kinds and c["author"] != "playbook"]
-    return before[-1] if before else None
+class _Look:
+    """One diagnosis: the traces and metrics gathered, split at the onset."""
 
+    def __init__(self, view: OnCallView, contained_s: float | None) -> None:
+        self.view = view
+        view.status()
+        view.traces()
+        view.traces(failing=True)
+        end = view.now_s() if contained_s is None else contained_s
+        live = [t for t in view.seen.values() if t["attributes"]["firedrill.fallback"] == "off" and t["t_s"] <= end]
+        self.onset: Onset = find_onset(sorted(view.metrics.values(), key=lambda m: m["t_s"]), end_s=end,
+                                       failing_s=[t["t_s"] for t in live if _failed(t)], paged_s=view.paged_seen_s)
+        self.before = [t for t in live if t["t_s"] < self.onset.t_s]
+        self.during = [t for t in live if t["t_s"] >= self.onset.t_s]
+        self.failing = sorted((t for t in self.during if _failed(t)), key=lambda t: t["t_s"])
+        graded = [t for t in self.during if _graded(t)]
+        self.share = len([t for t in graded if _failed(t)]) / max(1, len(graded))
+        self.changes = [c for c in view.changes() if c["author"] != view.actor]
+        self.notes: list[str] = [f"onset {self.onset.label} ({self.onset.reason})"]
+        self.symptom = Symptom.WRONG_ANSWERS
 
-def _failed(trace: dict[str, Any]) -> bool:
-    return trace["status"] in ("error", "refused") or trace["judge"] == "fail"
-
-
-def _graded(trace: dict[str, Any]) -> bool:
-    """A trace whose outcome on-call can see: an error, a refusal, or a judge verdict."""
-    return trace["status"] in ("error", "refused") or trace["judge"] is not None
-
-
-def _outdated(trace: dict[str, Any]) -> bool:
-    """Did the answer come from a chunk indexed before its document's latest version?"""
-    docs = trace.get("documents", {})
-    chunks = trace["spans"][0]["attributes"]["firedrill.chunks"] if trace.get("spans") else []
-    return any(c["doc_updated"] < docs.get(c["doc"], {}).get("updated", "") for c in chunks)
-
-
-def _segment(traces: list[dict[str, Any]], since: float) -> str | None:
-    """The user segment that holds most failures while holding far less of the traffic, if any."""
-    after = [t for t in traces if t["t_s"] >= since]
-    failed = Counter(t["segment"] for t in after if _failed(t))
-    if sum(failed.values()) < 5:
+    def change_for(self, cause: Cause, *, exonerated: tuple[str, ...] = ()) -> str | None:
+        """The latest change of a kind that can carry ``cause``, from 10 minutes before the symptom's own
+        onset to 2 minutes after it; for a prompt, the deploy that shipped the failing version."""
+        if cause is Cause.PROMPT:
+            failing = Counter(t["attributes"]["firedrill.prompt.version"] for t in self.failing).most_common(1)
+            return self.prompt_change(failing[0][0] if failing else None)
+        at = self.onset.starts.get(self.symptom.value, self.onset.t_s + 45) - 45
+        for kind in [k for k in CHANGE_KINDS[cause] if k not in exonerated]:  # the likeliest kind first
+            near = [c for c in self.changes if c["kind"] == kind and at - 600 <= c["t_s"] <= at + 120]
+            if near:
+                return str(near[-1]["id"])
         return None
-    segment, count = failed.most_common(1)[0]
-    traffic_share = sum(t["segment"] == segment for t in after) / len(after)
-    return segment if count >= 0.8 * sum(failed.values()) and traffic_share < 0.6 else None
+
+    def prompt_change(self, version: str | None) -> str | None:
+        """The deploy that shipped the failing prompt version: named in its entry, else the latest before it."""
+        deploys = [c for c in self.changes if c["kind"] == "prompt_deploy"]
+        named = [c for c in deploys if version and f"{version} " in f"{c['summary']} "]
+        if named:
+            return named[-1]["id"]
+        first = min((t["t_s"] for t in self.failing if t["attributes"]["firedrill.prompt.version"] == version),
+                    default=self.onset.t_s)
+        before = [c for c in deploys if c["t_s"] <= first]
+        return before[-1]["id"] if before else None
+
+    def baseline_model(self) -> str | None:
+        seen = Counter(t["attributes"]["gen_ai.response.model"] for t in self.before
+                       if t["attributes"]["gen_ai.response.model"])
+        return seen.most_common(1)[0][0] if seen else None
+
+    def replays(self, traces: list[dict[str, Any]], **setting: str) -> list[dict[str, Any]]:
+        return [self.view.replay(t["trace_id"], **setting) for t in traces]
+
+    def segment(self) -> str | None:
+        """The user segment that holds most failures while holding far less of the traffic, if any."""
+        failed = Counter(t["segment"] for t in self.failing)
+        if sum(failed.values()) < 5 or not self.during:
+            return None
+        seg, count = failed.most_common(1)[0]
+        traffic_share = sum(t["segment"] == seg for t in self.during) / len(self.during)
+        return seg if count >= 0.8 * sum(failed.values()) and traffic_share < 0.6 else None
+
+    def concentrated_topic(self, traces: list[dict[str, Any]]) -> str | None:
+        """The topic that holds most of ``traces`` while holding far less of all traffic, if any."""
+        topics = Counter(t["topic"] for t in traces)
+        if not topics or not self.during:
+            return None
+        top, count = topics.most_common(1)[0]
+        traffic_share = sum(t["topic"] == top for t in self.during) / len(self.during)
+        return top if count >= 0.6 * len(traces) and traffic_share < 0.5 else None
 
 
-def _onset(traces: list[dict[str, Any]], *, default: float) -> float:
-    """The first minute in which a third of the graded requests failed: the judge's noise stays below it."""
-    buckets: dict[int, list[int]] = {}
-    for t in traces:
-        if _graded(t):
-            b = buckets.setdefault(int(t["t_s"] // 60), [0, 0])
-            b[0] += _failed(t)
-            b[1] += 1
-    for minute in sorted(buckets):
-        fails, total = buckets[minute]
-        if total >= 3 and fails / total >= 0.3:
-            return minute * 60.0
-    return default
+def _failed(t: dict[str, Any]) -> bool:
+    return t["status"] in ("error", "refused") or t["judge"] == "fail"
 
 
-def diagnose(drill: Drill, *, alerts_seen: set[str] | None = None, until_s: float | None = None) -> Diagnosis:
-    """Diagnose from the alerts seen since the page and the traces up to ``until_s`` (the containment)."""
-    status = drill.status()
-    alerts = set(alerts_seen or ()) | {a["alert"] for a in status["alerts"]}
-    paged = drill.paged_at if drill.paged_at is not None else drill.now_s()
-    changes = drill.changes()
-    end = drill.now_s() if until_s is None else until_s
-    recent = [t for t in drill.traces(limit=5000) if paged - 600 <= t["t_s"] <= end]
-    failing = [t for t in recent if _failed(t)]
-    earliest = _onset(recent, default=paged)
-    graded = [t for t in recent if t["t_s"] >= earliest and _graded(t)]
-    share = sum(_failed(t) for t in graded) / max(1, len(graded))
-    before = [t for t in drill.traces(limit=5000) if t["t_s"] < earliest - 60]
-    pinned = Counter(
-        t["attributes"]["gen_ai.response.model"] for t in before if t["attributes"]["gen_ai.response.model"]
-    )
-    pinned_model = pinned.most_common(1)[0][0] if pinned else None
-    refused = [t for t in failing if t["status"] == "refused"]
-    errors = [t for t in failing if t["status"] == "error"]
+def _graded(t: dict[str, Any]) -> bool:
+    return t["status"] in ("error", "refused") or t["judge"] is not None
 
-    segment = _segment(recent, earliest)
 
-    def made(row: Row, symptom: Symptom, cause: Cause, change: dict[str, Any] | None, **kw: Any) -> Diagnosis:
-        start = change["t_s"] if change else earliest
-        return Diagnosis(row, symptom, cause, start, share, change["id"] if change else None,
-                         pinned_model=pinned_model, segment=segment, **kw)
+def diagnose(view: OnCallView, *, contained_s: float | None = None) -> Diagnosis:
+    """Diagnose from what ``view`` shows, splitting the evidence at the onset it finds itself."""
+    look = _Look(view, contained_s)
+    symptom = look.symptom = _symptom(look)
+    look.notes.append(f"symptom {symptom.value}")
+    branch = {Symptom.ERRORS: _errors, Symptom.REFUSALS: _refusals, Symptom.LATENCY: _latency,
+              Symptom.COST: _cost}.get(symptom, _wrong_answers)
+    d = branch(look)
+    own = look.onset.starts.get(symptom.value)
+    d.started_s = look.onset.t_s if own is None else max(look.onset.t_s, own - 45)
+    d.fraction, d.evidence = look.share, look.notes
+    if d.segment is None and d.symptom in (Symptom.WRONG_ANSWERS, Symptom.REFUSALS, Symptom.ERRORS):
+        d.segment = look.segment()
+    return d
 
-    any_change = ("prompt_deploy", "model_version", "index_refresh", "deploy", "traffic", "docs", "config")
-    if "refusal_rate" in alerts or len(refused) > len(failing) / 2:
-        topics = [t for t, _ in Counter(t["topic"] for t in refused).most_common(2)]
-        return made(
-            Row.REFUSALS,
-            Symptom.REFUSALS,
-            Cause.SAFETY,
-            _latest_change_before(changes, earliest, ("model_version",)),
-            topics=topics,
-        )
-    if "error_rate" in alerts or len(errors) > len(failing) / 2:
-        kinds = Counter(str(t["attributes"]["error.type"]) for t in errors)
-        top = kinds.most_common(1)[0][0] if kinds else ""
-        if top == "rate_limit_exceeded":
-            return made(
-                Row.ERRORS, Symptom.ERRORS, Cause.RATE_LIMIT, _latest_change_before(changes, earliest, ("traffic",))
-            )
-        if top in SCHEMA_ERRORS:
-            deploy = _latest_change_before(changes, earliest, ("prompt_deploy", "model_version"))
-            cause = Cause.PROMPT if deploy and deploy["kind"] == "prompt_deploy" else Cause.API_CHANGE
-            return made(Row.ERRORS, Symptom.ERRORS, cause, deploy)
-        return made(Row.ERRORS, Symptom.ERRORS, Cause.PROVIDER, None)
-    series = status["series"]
-    context = [x for x in series["avg_context_tokens"] if x]
-    grown = len(context) > 4 and context[-1] > 1.5 * min(context[: max(1, len(context) // 3)])
-    if "cost_anomaly" in alerts and "quality" not in alerts:
-        if grown:
-            return made(
-                Row.COST,
-                Symptom.COST,
-                Cause.CONTEXT_GROWTH,
-                _latest_change_before(changes, earliest, ("index_refresh",)),
-            )
-        return made(Row.COST, Symptom.COST, Cause.MODEL, _latest_change_before(changes, earliest, ("model_version",)))
-    if "latency_p99" in alerts and "quality" not in alerts:
-        if grown:
-            return made(
-                Row.LATENCY,
-                Symptom.LATENCY,
-                Cause.CONTEXT_GROWTH,
-                _latest_change_before(changes, earliest, ("index_refresh",)),
-            )
-        return made(Row.LATENCY, Symptom.LATENCY, Cause.PROVIDER, None)
-    judged_bad = [t for t in failing if t["judge"] == "fail" and t["t_s"] >= earliest]
-    topics = Counter(t["topic"] for t in judged_bad)
-    top_topic, top_count = topics.most_common(1)[0] if topics else ("", 0)
-    if judged_bad and top_count >= 0.6 * len(judged_bad):
-        examples = [drill.trace(t["trace_id"]) for t in judged_bad if t["topic"] == top_topic][-3:]
-        if any(_outdated(detail) for detail in examples):
-            return made(
-                Row.STALE,
-                Symptom.STALE_INFORMATION,
-                Cause.INDEX,
-                _latest_change_before(changes, earliest, ("docs",)),
-                topics=[top_topic],
-            )
-        return made(
-            Row.HALLUCINATIONS,
-            Symptom.HALLUCINATIONS,
-            Cause.KNOWLEDGE_GAP,
-            _latest_change_before(changes, earliest, ("traffic",)),
-            topics=[top_topic],
-        )
-    deploy = _latest_change_before(changes, earliest, ("prompt_deploy", "model_version"))
-    if deploy and deploy["kind"] == "prompt_deploy":
-        return made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.PROMPT, deploy)
-    if deploy and deploy["kind"] == "model_version":
-        return made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.MODEL, deploy)
-    return made(
-        Row.WRONG_RANDOM, Symptom.WRONG_ANSWERS, Cause.RETRIEVAL, _latest_change_before(changes, earliest, any_change)
-    )
+
+def _symptom(look: _Look) -> Symptom:
+    """Alerts that fired from the onset on say what the team's SLOs call broken; without one, the metrics do."""
+    fired = [ALERT_SYMPTOM[a] for a, t in sorted(look.view.alerts_first_seen.items(), key=lambda kv: kv[1])
+             if a in ALERT_SYMPTOM and t >= look.onset.t_s - 60]
+    for candidate in PRIORITY:
+        if candidate in fired:
+            return candidate
+    for candidate in PRIORITY:
+        if candidate in look.onset.deviations:
+            return candidate
+    return Symptom.WRONG_ANSWERS
+
+
+def _made(row: Row, symptom: Symptom, cause: Cause, change_id: str | None, **kw: Any) -> Diagnosis:
+    return Diagnosis(row, symptom, cause, 0.0, 0.0, change_id, **kw)
+
+
+def _errors(look: _Look) -> Diagnosis:
+    errors = [t for t in look.failing if t["status"] == "error"]
+    codes = Counter(str(t["attributes"]["error.type"]) for t in errors)
+    top = codes.most_common(1)[0][0] if codes else ""
+    look.notes.append(f"error codes {dict(codes.most_common(3))}")
+    if any(k in top for k in RATE_LIMIT_CODES):
+        return _made(Row.ERRORS, Symptom.ERRORS, Cause.RATE_LIMIT, look.change_for(Cause.RATE_LIMIT))
+    if top in SCHEMA_ERRORS:
+        sample = errors[-3:]
+        previous = _previous_prompt(look)
+        if previous and _fixed(look.replays(sample, prompt=previous)):
+            look.notes.append(f"replays with prompt {previous} parse again")
+            return _made(Row.ERRORS, Symptom.ERRORS, Cause.PROMPT, look.change_for(Cause.PROMPT))
+        pinned = _working_model(look, sample)
+        return _made(Row.ERRORS, Symptom.ERRORS, Cause.API_CHANGE,
+                     look.change_for(Cause.API_CHANGE, exonerated=("prompt_deploy",)), pinned_model=pinned)
+    status = look.view.provider_status()
+    if status:
+        look.notes.append(f"provider status page: {status}")
+    return _made(Row.ERRORS, Symptom.ERRORS, Cause.PROVIDER, None)
+
+
+def _refusals(look: _Look) -> Diagnosis:
+    refused = [t for t in look.failing if t["status"] == "refused"]
+    counts = Counter(t["topic"] for t in refused)
+    topics = [t for t, n in counts.most_common(2) if n >= 0.2 * len(refused)]
+    previous = _previous_prompt(look)
+    if previous and _fixed(look.replays(refused[-3:], prompt=previous)):
+        return _made(Row.REFUSALS, Symptom.REFUSALS, Cause.PROMPT, look.change_for(Cause.PROMPT), topics=topics)
+    return _made(Row.REFUSALS, Symptom.REFUSALS, Cause.SAFETY, look.change_for(Cause.SAFETY), topics=topics)
+
+
+def _latency(look: _Look) -> Diagnosis:
+    ratio = look.onset.ratio("avg_context_tokens")
+    look.notes.append(f"average context length x{ratio:.2f} since the onset")
+    if ratio >= 1.25:
+        return _made(Row.LATENCY, Symptom.LATENCY, Cause.CONTEXT_GROWTH, look.change_for(Cause.CONTEXT_GROWTH))
+    limited = [t for t in look.during if any(k in str(t["attributes"]["error.type"]) for k in RATE_LIMIT_CODES)]
+    if len(limited) >= 0.05 * max(1, len(look.during)):
+        return _made(Row.LATENCY, Symptom.LATENCY, Cause.RATE_LIMIT, look.change_for(Cause.RATE_LIMIT))
+    return _made(Row.LATENCY, Symptom.LATENCY, Cause.PROVIDER, None)
+
+
+def _mean(traces: list[dict[str, Any]], attribute: str) -> float:
+    values = [float(t["attributes"][attribute] or 0) for t in traces if t["status"] == "ok"]
+    return sum(values) / len(values) if values else 0.0
+
+
+def _cost(look: _Look) -> Diagnosis:
+    before, during = look.before, look.during
+    out = _mean(during, "gen_ai.usage.output_tokens") / max(1.0, _mean(before, "gen_ai.usage.output_tokens"))
+    context = look.onset.ratio("avg_context_tokens")
+    attempts = _mean(during, "firedrill.attempts")
+    traffic = look.onset.ratio("request_rate")
+    look.notes.append(f"output tokens x{out:.2f}, context x{context:.2f}, attempts {attempts:.2f}, "
+                      f"requests x{traffic:.2f}")
+    if context >= 1.25:
+        return _made(Row.COST, Symptom.COST, Cause.CONTEXT_GROWTH, look.change_for(Cause.CONTEXT_GROWTH))
+    if attempts >= 1.3:
+        return _made(Row.COST, Symptom.COST, Cause.PROVIDER, None)
+    if traffic >= 1.5 and out < 1.5:
+        return _made(Row.COST, Symptom.COST, Cause.TRAFFIC, look.change_for(Cause.TRAFFIC))
+    pinned = look.baseline_model()
+    return _made(Row.COST, Symptom.COST, Cause.MODEL, look.change_for(Cause.MODEL), pinned_model=pinned)
+
+
+def _wrong_answers(look: _Look) -> Diagnosis:
+    judged_bad = [t for t in look.failing if t["judge"] == "fail"]
+    details = [look.view.trace(t["trace_id"]) for t in judged_bad[-EXAMINE:]]
+    topic = look.concentrated_topic(judged_bad)
+    if not details:
+        return _made(Row.WRONG_RANDOM, Symptom.WRONG_ANSWERS, Cause.RETRIEVAL, None)
+    stale = [d for d in details if evidence.outdated(d)]
+    look.notes.append(f"{len(stale)}/{len(details)} failing answers drew on chunks older than their documents")
+    if len(stale) >= max(1, len(details) / 3):
+        topics = [t for t, _ in Counter(d["topic"] for d in stale).most_common(1)]
+        return _made(Row.STALE, Symptom.STALE_INFORMATION, Cause.INDEX, look.change_for(Cause.INDEX), topics=topics)
+    sample = details[-3:]
+    reproduced = [d for d, r in zip(sample, look.replays(sample), strict=True) if not evidence.answered_well(r)]
+    look.notes.append(f"{len(reproduced)}/{len(sample)} failing requests reproduce")
+    exonerated: tuple[str, ...] = ()
+    if reproduced:
+        previous = _previous_prompt(look)
+        if previous and _fixed(look.replays(reproduced, prompt=previous)):
+            look.notes.append(f"replays with prompt {previous} answer well")
+            return _made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.PROMPT, look.change_for(Cause.PROMPT),
+                         topics=[topic] if topic else [])
+        exonerated += ("prompt_deploy",)
+        pinned = _working_model(look, reproduced)
+        if pinned:
+            return _made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.MODEL, look.change_for(Cause.MODEL),
+                         pinned_model=pinned, topics=[topic] if topic else [])
+        exonerated += ("model_version",)
+    irrelevant = [d for d in details if not evidence.relevant(d)]
+    look.notes.append(f"{len(irrelevant)}/{len(details)} failing requests retrieved chunks not about the question")
+    if topic and len(irrelevant) >= len(details) / 2:
+        return _made(Row.HALLUCINATIONS, Symptom.HALLUCINATIONS, Cause.KNOWLEDGE_GAP,
+                     look.change_for(Cause.KNOWLEDGE_GAP), topics=[topic])
+    return _made(Row.WRONG_RANDOM, Symptom.WRONG_ANSWERS, Cause.RETRIEVAL,
+                 look.change_for(Cause.RETRIEVAL, exonerated=exonerated))
+
+
+def _fixed(replays: list[dict[str, Any]]) -> bool:
+    """Most replays came back well: for errors and refusals an answer at all, else a grounded one."""
+    good = [r for r in replays if r["status"] == "ok" and (evidence.answered_well(r) or not evidence.chunks(r))]
+    return bool(replays) and len(good) >= 0.6 * len(replays)
+
+
+def _previous_prompt(look: _Look) -> str | None:
+    """The prompt version before the failing one: seen before the onset, else the one numbered just below."""
+    failing = Counter(t["attributes"]["firedrill.prompt.version"] for t in look.failing)
+    if not failing:
+        return None
+    current = failing.most_common(1)[0][0]
+    before = Counter(t["attributes"]["firedrill.prompt.version"] for t in look.before
+                     if t["attributes"]["firedrill.prompt.version"] != current)
+    if before:
+        return str(before.most_common(1)[0][0])
+    if current and current.startswith("v") and current[1:].isdigit() and int(current[1:]) > 1:
+        return f"v{int(current[1:]) - 1}"
+    return None
+
+
+def _working_model(look: _Look, sample: list[dict[str, Any]]) -> str | None:
+    """The dated model version that served before the onset (or another of its family) if replays with it work."""
+    failing_model = Counter(t["attributes"]["gen_ai.response.model"] for t in sample).most_common(1)
+    current = failing_model[0][0] if failing_model else None
+    base = look.baseline_model()
+    family = (base or current or "").rsplit("-", 3)[0]
+    candidates = [base] if base else []
+    candidates += [m for m in look.view.models() if m.startswith(family + "-20") and m not in (base, current)]
+    for model in [m for m in candidates if m]:
+        if _fixed(look.replays(sample, model=model)):
+            look.notes.append(f"replays with {model} answer well")
+            return model
+    return None

@@ -27,13 +27,14 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from chaos.diagnosis import Diagnosis, diagnose
 from chaos.errors import DrillError
 from chaos.loader import read_yaml, validate
+from chaos.oncall import OnCallView
 from chaos.taxonomy import Action
 
 if TYPE_CHECKING:
     from chaos.drill import Drill
 
 ACTOR = "playbook"
-JUDGEMENT_STEPS = {"contain", "diagnose", "mitigate", "restore"}
+JUDGEMENT_STEPS = {"look", "contain", "diagnose", "mitigate", "restore"}
 
 
 class Condition(BaseModel):
@@ -108,14 +109,16 @@ class ScriptedResponder:
         self._since: dict[int, float] = {}
         self._done: set[int] = set()
         self._alert_since: dict[str, float] = {}
+        self.view: OnCallView | None = None  # what this responder sees, and remembers seeing
 
     def run(self, drill: Drill) -> Any:
+        self.view = OnCallView(drill, ACTOR)
         while not drill.ended:
             yield drill.env.timeout(self.playbook.check_every_s)
             if drill.ended:
                 return
             now = drill.now_s()
-            status = drill.status()
+            status = self.view.status()
             firing = {a["alert"] for a in status["alerts"]}
             if drill.paged_at is not None:
                 self.alerts_seen |= firing
@@ -168,6 +171,17 @@ class ScriptedResponder:
         except DrillError as exc:
             drill.note(ACTOR, f"step {step!r} failed: {exc}")
 
+    def _look(self, drill: Drill) -> None:
+        """Pull up the latest traces and the failing ones, as on-call does when the pager goes off."""
+        view = self._view(drill)
+        view.traces()
+        view.traces(failing=True)
+
+    def _view(self, drill: Drill) -> OnCallView:
+        if self.view is None:
+            self.view = OnCallView(drill, ACTOR)
+        return self.view
+
     def _contain(self, drill: Drill) -> None:
         """Contain first: stop serving model answers, but keep answering known questions from the cache."""
         drill.act(ACTOR, Action.FALLBACK, "cached")
@@ -175,7 +189,8 @@ class ScriptedResponder:
         self.contained_at = drill.now_s()
 
     def _diagnose(self, drill: Drill) -> None:
-        self.diagnosis = diagnose(drill, alerts_seen=self.alerts_seen, until_s=self.contained_at)
+        self.diagnosis = diagnose(self._view(drill), contained_s=self.contained_at)
+        drill.note(ACTOR, f"runbook row {self.diagnosis.row.value}: " + "; ".join(self.diagnosis.evidence))
         drill.declare(ACTOR, **self.diagnosis.declaration())
 
     def _mitigate(self, drill: Drill) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 from chaos.eventlog import EventLog
 from chaos.events import EventKind
 from chaos.scenario import Scenario
-from chaos.taxonomy import action_key
+from chaos.taxonomy import action_key, row_for
 
 RESPONDER_KINDS = {EventKind.ACTION, EventKind.DECLARATION}
 
@@ -24,6 +24,7 @@ def drill_summary(log: EventLog, drill_id: str, scenario: Scenario) -> dict[str,
     bad = 0
     users: set[str] = set()
     seed = None
+    declared: dict[str, Any] = {}
     for e in log.events(drill_id):
         if e.kind is EventKind.DRILL_STARTED:
             seed = e.data.get("seed")
@@ -38,14 +39,18 @@ def drill_summary(log: EventLog, drill_id: str, scenario: Scenario) -> dict[str,
                 times["contain"] = e.t_s
             if times["mitigate"] is None and key in gt.mitigations:
                 times["mitigate"] = e.t_s
-        elif e.kind is EventKind.DECLARATION and times["characterise"] is None and (
-                e.data.get("symptom") == gt.symptom.value and e.data.get("cause") == gt.cause.value):
-            times["characterise"] = e.t_s
+        elif e.kind is EventKind.DECLARATION:
+            declared.update({k: e.data[k] for k in ("symptom", "cause") if k in e.data})
+            if times["characterise"] is None and (
+                    e.data.get("symptom") == gt.symptom.value and e.data.get("cause") == gt.cause.value):
+                times["characterise"] = e.t_s
     origin = page if page is not None else gt.started_s
+    row = row_for(declared["symptom"], declared.get("cause")) if "symptom" in declared else None
     out: dict[str, Any] = {
         "drill_id": drill_id, "scenario_id": scenario.id, "seed": seed,
         "stages": {name: {"at_min": None if t is None else round((t - origin) / 60, 2)} for name, t in times.items()},
         "blast_radius": {"bad_answers": bad, "users": len(users)},
+        "row": {"declared": row.value if row else None, "truth": gt.row.value, "right": row is gt.row},
     }
     try:
         from scorecards import score

@@ -75,10 +75,25 @@ DECISION_TREE: dict[Row, TreeRow] = {
         TreeRow(Row.HALLUCINATIONS, Symptom.HALLUCINATIONS,
                 (Cause.KNOWLEDGE_GAP, Cause.RETRIEVAL),
                 "Check if those topics are covered in your knowledge base"),
-        TreeRow(Row.COST, Symptom.COST, (Cause.CONTEXT_GROWTH, Cause.MODEL, Cause.TRAFFIC),
+        TreeRow(Row.COST, Symptom.COST, (Cause.CONTEXT_GROWTH, Cause.MODEL, Cause.TRAFFIC, Cause.PROVIDER),
                 "Check tokens per request and average context length; check model version"),
     )
 }
+
+
+def row_for(symptom: Symptom | str, cause: Cause | str | None = None) -> Row | None:
+    """The decision-tree row a declared symptom (and cause) names: the row of that symptom whose likely
+    causes hold the cause, else the symptom's only row, else None (wrong answers need the cause)."""
+    try:
+        symptom = Symptom(symptom)
+        cause = Cause(cause) if cause is not None else None
+    except ValueError:
+        return None
+    rows = [r for r in DECISION_TREE.values() if r.symptom is symptom]
+    exact = [r.row for r in rows if cause in r.likely_causes]
+    if exact:
+        return exact[0]
+    return rows[0].row if len(rows) == 1 else None
 
 
 class IncidentStage(StrEnum):

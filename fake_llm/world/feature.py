@@ -95,7 +95,10 @@ class Feature:
         question: GoldenQuestion,
         prompt_version: str | None = None,
         model: str | None = None,
+        direct: bool = False,
     ) -> Answer:
+        """One question through the pipeline. ``direct`` is on-call's replay: it goes to the model even
+        while the feature is switched off or routed to a fallback, since that is when people debug."""
         c = self.controls
         answer = Answer(
             trace_id,
@@ -111,15 +114,17 @@ class Feature:
             fallback=c.fallback,
             disclaimer=c.disclaimer,
         )
-        if not c.feature_on or question.topic in c.disabled_topics:
+        if not direct and (not c.feature_on or question.topic in c.disabled_topics):
             answer.text = UNAVAILABLE
             return answer
-        if c.fallback == "unavailable":
+        if not direct and c.fallback == "unavailable":
             answer.status, answer.text = "unavailable", UNAVAILABLE
             return answer
-        if c.fallback == "cached":
+        if not direct and c.fallback == "cached":
             return self._cached(answer)
-        alias = model or (c.backup_model if c.fallback == "backup-model" else c.model)
+        if direct:
+            answer.fallback = "off"
+        alias = model or (c.backup_model if c.fallback == "backup-model" and not direct else c.model)
         info = RequestInfo(
             key=trace_id,
             flavour=Flavour.ASSISTANT,

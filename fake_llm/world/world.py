@@ -101,7 +101,8 @@ class World:
         return answer
 
     def replay(self, trace_id: str, *, prompt_version: str | None = None, model: str | None = None) -> Answer:
-        """Re-run one traced request now, with other settings; not counted in metrics."""
+        """Re-run one traced request now, with other settings, straight to the model (past any fallback or
+        kill switch, which contain users, not on-call); not counted in metrics."""
         original = self.trace(trace_id)
         if prompt_version and prompt_version not in self.prompts.versions:
             raise FakeLLMError(f"no prompt version {prompt_version!r}; known: {', '.join(self.prompts.versions)}")
@@ -109,7 +110,7 @@ class World:
             self._check_model(model)
         return self.feature.ask(trace_id=f"{trace_id}-replay", t_s=self.now_s(), user=original.user,
                                 segment=original.segment, question=original.question,
-                                prompt_version=prompt_version, model=model)
+                                prompt_version=prompt_version, model=model, direct=True)
 
     def question_for(self, text: str) -> GoldenQuestion:
         """The golden question with this text (any phrasing, case-insensitive), else an ad-hoc one.
