@@ -40,8 +40,9 @@ class OnCallView:
             self.paged_seen_s = now
         return status
 
-    def traces(self, *, failing: bool = False, limit: int = TRACES_PER_LOOK) -> list[dict[str, Any]]:
-        found = self._drill.traces(failing=failing, limit=max(1, min(limit, TRACES_PER_LOOK)))
+    def traces(self, *, failing: bool = False, limit: int = TRACES_PER_LOOK, **filters: str) -> list[dict[str, Any]]:
+        """One look at the trace explorer (filters: model, prompt, topic, segment)."""
+        found = self._drill.traces(failing=failing, limit=max(1, min(limit, TRACES_PER_LOOK)), **filters)
         for t in found:
             self.seen[t["trace_id"]] = t
         return found
