@@ -6,16 +6,24 @@
   a client that connects and never finishes its request line (a half-open socket, slowloris)
   would hold a file descriptor for ever. Here the clock runs from the first byte (or the
   connection) until the request head is in.
-- A connection cap, enforced when the connection is made: a connection over the cap is closed at
-  once, so file descriptors stay below the process limit and ``accept`` never fails with
-  "Too many open files".
+- A connection cap, enforced by the listening socket itself (``GuardedListener.accept``), before
+  asyncio makes a transport: the descriptor count stays below the process limit, so ``accept``
+  never fails with "Too many open files" (asyncio 3.11 then logs one traceback per pending
+  connection and re-arms itself once per failure: a flood of half-open sockets filled 91 MB of
+  log). At the cap, the connection that has waited longest for a request head (half-open or idle
+  keep-alive) is closed to make room, so a flood of silent sockets cannot lock out /healthz or a
+  real client; only when every connection is busy with a request is the new one refused.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
+import logging
+import os
 import socket
+import time
 from typing import Any, ClassVar
 
 import h11
@@ -23,6 +31,11 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 HEADER_TIMEOUT_S = 10.0
 MAX_CONNECTIONS = 1000
+EVICT_SLACK = 64  # connections over the cap while others close to make room
+ACCEPT_BURST = 64  # accepts per loop tick, so new connections register before the next burst
+REFUSE_BURST = 256  # refusals per accept call before asyncio gets the loop back
+
+log = logging.getLogger("firedrill.server")
 
 
 def set_nodelay(transport: asyncio.BaseTransport) -> None:
@@ -32,26 +45,159 @@ def set_nodelay(transport: asyncio.BaseTransport) -> None:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
+class ConnectionGuard:
+    """Admission for one listening socket: how many connections are open, and which of them are
+    only waiting for a request head (oldest first), so one of those can make room at the cap."""
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.open = 0
+        self.waiting: dict[GuardedH11Protocol, None] = {}  # insertion order = waiting longest first
+        self.closing = 0  # closed to make room, descriptor not given back yet
+        self.pending = 0  # accepted, connection not made yet (so not known to be idle or busy)
+        self._full_since: float | None = None
+        self.evicted = 0
+        self.refused = 0
+        self._warned_at = -1e9
+
+    def full(self) -> bool:
+        return self.open >= self.cap + EVICT_SLACK
+
+    def should_defer(self) -> bool:
+        """Full, but accepted connections are still being made: leave new ones in the kernel's
+        queue for a tick or two (up to half a second) rather than refuse them unseen."""
+        if not self.full() or not self.pending:
+            self._full_since = None
+            return False
+        now = time.monotonic()
+        if self._full_since is None:
+            self._full_since = now
+        return now - self._full_since < 0.5
+
+    def admit(self) -> bool:
+        """Count a new connection in, or refuse it when even the slack is used up.
+
+        Over the cap, the longest-waiting idle connections are closed to make room, now or as soon
+        as some register (a burst is accepted before its connections are made)."""
+        if self.full():
+            self.refused += 1
+            self._warn("refusing new connections")
+            return False
+        self.open += 1
+        self.pending += 1
+        self.settle()
+        return True
+
+    def made(self) -> None:
+        self.pending = max(0, self.pending - 1)
+
+    def settle(self) -> None:
+        """Close the longest-waiting idle connections while more than ``cap`` would stay open."""
+        while self.open - self.closing > self.cap and self.waiting:
+            oldest = next(iter(self.waiting))
+            self.closing += 1
+            self.evicted += 1
+            oldest.evict()
+            self._warn("closing connections that have not sent a request")
+
+    def release(self, *, evicted: bool) -> None:
+        self.open -= 1
+        if evicted:
+            self.closing -= 1
+
+    def _warn(self, what: str) -> None:
+        now = time.monotonic()
+        if now - self._warned_at >= 10:  # one line per 10 s at most: a flood must not fill the log
+            self._warned_at = now
+            log.warning("%d connections open (the cap is %d): %s (evicted %d, refused %d so far)",
+                        self.open, self.cap, what, self.evicted, self.refused)
+
+
+class GuardedListener(socket.socket):
+    """A listening TCP socket whose ``accept`` admits connections through a ``ConnectionGuard``.
+
+    asyncio calls ``accept`` in a loop each time the socket is readable; a refused connection is
+    closed here, before any transport exists. If descriptors run out anyway (other open files),
+    a spare descriptor is given up to accept and close one pending connection, so the kernel
+    queue drains instead of asyncio spinning on EMFILE.
+    """
+
+    guard: ConnectionGuard
+    _spare_fd: int
+
+    def arm(self, guard: ConnectionGuard) -> None:
+        self.guard = guard
+        self._spare_fd = os.open(os.devnull, os.O_RDONLY)
+        self._burst = 0
+
+    def accept(self) -> tuple[socket.socket, Any]:
+        if self._burst >= ACCEPT_BURST:
+            raise ConnectionAbortedError  # asyncio: stop for this tick, the rest come next tick
+        if self._burst == 0:
+            asyncio.get_running_loop().call_soon(self._new_burst)
+        self._burst += 1
+        for _ in range(REFUSE_BURST):
+            if self.guard.should_defer():
+                raise ConnectionAbortedError
+            try:
+                conn, addr = super().accept()
+            except OSError as exc:
+                if exc.errno not in (errno.EMFILE, errno.ENFILE):
+                    raise
+                self._shed_one()
+                raise ConnectionAbortedError from None  # asyncio: stop accepting for this tick
+            if self.guard.admit():
+                return conn, addr
+            conn.close()
+        raise ConnectionAbortedError  # more refusals are left for the next tick
+
+    def _new_burst(self) -> None:
+        self._burst = 0
+
+    def _shed_one(self) -> None:
+        self.guard.refused += 1
+        self.guard._warn("out of file descriptors; refusing new connections")
+        os.close(self._spare_fd)
+        try:
+            fd, _ = self._accept()
+            os.close(fd)
+        except OSError:
+            pass
+        finally:
+            self._spare_fd = os.open(os.devnull, os.O_RDONLY)
+
+    def close(self) -> None:
+        spare = getattr(self, "_spare_fd", -1)
+        if spare >= 0:
+            self._spare_fd = -1
+            os.close(spare)
+        super().close()
+
+
 class GuardedH11Protocol(H11Protocol):
     """uvicorn's h11 protocol with TCP_NODELAY, a header-read timeout and a connection cap."""
 
     header_timeout_s: ClassVar[float] = HEADER_TIMEOUT_S
-    max_connections: ClassVar[int] = MAX_CONNECTIONS
+    guard: ClassVar[ConnectionGuard | None] = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._header_timer: asyncio.TimerHandle | None = None
+        self._evicted = False
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
-        if len(self.connections) > self.max_connections:
-            transport.abort()  # over the cap: give the descriptor back at once
-            return
+        if self.guard is not None:
+            self.guard.made()
         set_nodelay(transport)
         self._arm_header_timer()
+        self._wait_for_head()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_header_timer()
+        if self.guard is not None:
+            self.guard.waiting.pop(self, None)
+            self.guard.release(evicted=self._evicted)
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -61,6 +207,27 @@ class GuardedH11Protocol(H11Protocol):
         super().data_received(data)
         if self.conn.their_state is not h11.IDLE:
             self._cancel_header_timer()  # the request head is in
+            if self.guard is not None:
+                self.guard.waiting.pop(self, None)
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            self._wait_for_head()  # kept alive and idle: first in line to make room at the cap
+
+    def evict(self) -> None:
+        """Close this connection to make room: it has sent no request head for the longest."""
+        self._evicted = True
+        if self.guard is not None:
+            self.guard.waiting.pop(self, None)
+        self._cancel_header_timer()
+        self.transport.abort()
+
+    def _wait_for_head(self) -> None:
+        if self.guard is not None:
+            self.guard.waiting.pop(self, None)
+            self.guard.waiting[self] = None
+            self.guard.settle()
 
     def _arm_header_timer(self) -> None:
         self._cancel_header_timer()
@@ -78,7 +245,7 @@ class GuardedH11Protocol(H11Protocol):
 
 
 def guarded_protocol(*, header_timeout_s: float = HEADER_TIMEOUT_S,
-                     max_connections: int = MAX_CONNECTIONS) -> type[GuardedH11Protocol]:
+                     guard: ConnectionGuard | None = None) -> type[GuardedH11Protocol]:
     """A protocol class with these limits, for ``uvicorn.Config(http=...)``."""
     return type("GuardedH11Protocol", (GuardedH11Protocol,),
-                {"header_timeout_s": header_timeout_s, "max_connections": max_connections})
+                {"header_timeout_s": header_timeout_s, "guard": guard})

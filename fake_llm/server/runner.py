@@ -15,40 +15,53 @@ from types import TracebackType
 import uvicorn
 from starlette.types import ASGIApp
 
-from fake_llm.server.protocol import HEADER_TIMEOUT_S, MAX_CONNECTIONS, guarded_protocol
+from fake_llm.server.protocol import (
+    EVICT_SLACK,
+    HEADER_TIMEOUT_S,
+    MAX_CONNECTIONS,
+    ConnectionGuard,
+    GuardedListener,
+    guarded_protocol,
+)
 
 KEEP_ALIVE_S = 5
 FD_RESERVE = 64  # descriptors kept free for log files, the database and outgoing connections
 
 
-def listen_socket(host: str, port: int) -> socket.socket:
-    """A bound TCP socket. Created with ``IPPROTO_TCP`` (not 0) so asyncio recognises the
-    accepted sockets as TCP and sets ``TCP_NODELAY`` on them too."""
+def listen_socket(host: str, port: int, *, max_connections: int | None = None) -> GuardedListener:
+    """A bound TCP socket that admits at most ``connection_cap()`` connections.
+
+    Created with ``IPPROTO_TCP`` (not 0) so asyncio recognises the accepted sockets as TCP and
+    sets ``TCP_NODELAY`` on them too.
+    """
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock = GuardedListener(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.bind((host, port))
+    sock.arm(ConnectionGuard(connection_cap(max_connections)))
     return sock
 
 
-def connection_cap() -> int:
-    """At most ``MAX_CONNECTIONS``, and always below the process's open-file limit."""
+def connection_cap(wanted: int | None = None) -> int:
+    """At most ``wanted`` (``MAX_CONNECTIONS`` by default), and always below the process's
+    open-file limit, with room for the connections being closed to make room."""
+    cap = wanted or MAX_CONNECTIONS
     soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY:
-        return MAX_CONNECTIONS
-    return max(16, min(MAX_CONNECTIONS, soft - FD_RESERVE))
+        return cap
+    return max(1, min(cap, soft - FD_RESERVE - EVICT_SLACK))
 
 
-def server_config(app: ASGIApp, *, log_level: str = "warning", header_timeout_s: float = HEADER_TIMEOUT_S,
-                  max_connections: int | None = None, graceful_shutdown_s: int | None = None) -> uvicorn.Config:
+def server_config(app: ASGIApp, sock: GuardedListener, *, log_level: str = "warning",
+                  header_timeout_s: float = HEADER_TIMEOUT_S, graceful_shutdown_s: int | None = None
+                  ) -> uvicorn.Config:
     """uvicorn settings shared by every firedrill server: the guarded protocol, keep-alive and
-    header timeouts, a connection cap below the descriptor limit, no lifespan."""
-    cap = min(max_connections or MAX_CONNECTIONS, connection_cap())
+    header timeouts, the listening socket's connection cap, no lifespan."""
     return uvicorn.Config(
         app, log_level=log_level, lifespan="off",
-        http=guarded_protocol(header_timeout_s=header_timeout_s, max_connections=cap),
-        timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=cap + 1,
+        http=guarded_protocol(header_timeout_s=header_timeout_s, guard=sock.guard),
+        timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=sock.guard.cap + EVICT_SLACK + 1,
         timeout_graceful_shutdown=graceful_shutdown_s,
     )
 
@@ -58,9 +71,9 @@ def url_of(sock: socket.socket) -> str:
     return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
-def serve(app: ASGIApp, sock: socket.socket, *, log_level: str = "warning") -> None:
-    """Run ``app`` on ``sock`` in the foreground until interrupted (the CLI commands)."""
-    uvicorn.Server(server_config(app, log_level=log_level)).run(sockets=[sock])
+def serve(app: ASGIApp, sock: GuardedListener, *, log_level: str = "warning") -> None:
+    """Run ``app`` on ``sock`` (from ``listen_socket``) in the foreground until interrupted."""
+    uvicorn.Server(server_config(app, sock, log_level=log_level)).run(sockets=[sock])
 
 
 class ServerThread:
@@ -69,10 +82,10 @@ class ServerThread:
     def __init__(self, app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, log_level: str = "warning",
                  header_timeout_s: float = HEADER_TIMEOUT_S, max_connections: int | None = None):
         self.host = host
-        self._sock = listen_socket(host, port)
+        self._sock = listen_socket(host, port, max_connections=max_connections)
         self.port: int = self._sock.getsockname()[1]
-        config = server_config(app, log_level=log_level, header_timeout_s=header_timeout_s,
-                               max_connections=max_connections, graceful_shutdown_s=1)
+        config = server_config(app, self._sock, log_level=log_level, header_timeout_s=header_timeout_s,
+                               graceful_shutdown_s=1)
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name=f"firedrill-server-{self.port}", daemon=True)

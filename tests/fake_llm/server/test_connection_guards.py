@@ -80,15 +80,46 @@ def test_a_slow_second_request_on_a_kept_alive_connection_is_closed_too(guarded:
         sock.close()
 
 
-def test_connections_over_the_cap_are_refused_and_the_server_stays_up() -> None:
-    # a header timeout far longer than the socket timeout: only the cap can close the extra one
+def test_at_the_cap_the_connection_silent_longest_makes_room_for_a_new_one() -> None:
+    # a header timeout far longer than the socket timeout: only the cap can close a connection
     with ServerThread(create_app(latency_scale=0), header_timeout_s=60, max_connections=4) as srv:
         held = [_connect(srv) for _ in range(4)]
-        extra = _connect(srv)
         try:
-            assert _closed_by_server(extra)
-            assert b"200 OK" in _healthz(held[0])
+            for sock in held:  # one exchange each, in order: then they idle, oldest first
+                assert b"200 OK" in _healthz(sock)
+            newcomer = _connect(srv)
+            assert b"200 OK" in _healthz(newcomer)
+            assert _closed_by_server(held[0])
+            assert b"200 OK" in _healthz(held[1])
+            newcomer.close()
         finally:
-            extra.close()
             for sock in held:
+                sock.close()
+
+
+def test_when_every_connection_is_busy_with_a_request_a_new_one_is_closed() -> None:
+    with ServerThread(create_app(latency_scale=0), header_timeout_s=60, max_connections=4) as srv:
+        busy = [_connect(srv) for _ in range(4)]
+        try:
+            for sock in busy:  # a request head in, its body still to come: not evictable
+                assert b"200 OK" in _healthz(sock)
+                sock.sendall(b"POST /v1/embeddings HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n")
+            extra = _connect(srv)
+            assert _closed_by_server(extra)
+            extra.close()
+        finally:
+            for sock in busy:
+                sock.close()
+
+
+def test_a_flood_of_half_open_sockets_past_the_cap_leaves_the_server_answering() -> None:
+    with ServerThread(create_app(latency_scale=0), header_timeout_s=60, max_connections=16) as srv:
+        flood = [_connect(srv) for _ in range(200)]
+        try:
+            with httpx.Client(base_url=srv.url) as client:
+                assert client.get("/healthz").status_code == 200
+            guard = srv._sock.guard
+            assert guard.open - guard.closing <= 16
+        finally:
+            for sock in flood:
                 sock.close()
