@@ -12,9 +12,8 @@ from chaos.taxonomy import Action
 from fake_llm.world.world import World
 
 
-def apply_action(world: World, action: Action | str, arg: str | None, *, by: str) -> str:
+def apply_action(world: World, action: Action, arg: str | None, *, by: str) -> str:
     """Do ``action`` to ``world``; returns what happened. Raises FakeLLMError on a bad argument."""
-    action = Action(action)
     controls: dict[Action, Callable[[], str]] = {
         Action.ACK: lambda: "acknowledged",
         Action.FEATURE_OFF: lambda: world.set_feature(False, by=by),

@@ -16,8 +16,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from chaos.engine import FaultEngine
-from chaos.errors import FaultError
+from chaos.errors import FaultError, FiredrillError
 from chaos.faults.registry import FAULT_TYPES, build_fault
+from chaos.http_errors import error_response, refused
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -30,12 +31,12 @@ def token_ok(request: Request, *tokens: str) -> bool:
 def guarded(handler: Handler, *tokens: str) -> Handler:
     async def wrapper(request: Request) -> Response:
         if not token_ok(request, *tokens):
-            return JSONResponse({"error": "missing or wrong token: this needs the facilitator token "
-                                          "(Authorization: Bearer <FIREDRILL_ADMIN_TOKEN>)"}, status_code=401)
+            return refused(401, "missing or wrong token: this needs the facilitator token "
+                                "(Authorization: Bearer <FIREDRILL_ADMIN_TOKEN>)")
         try:
             return await handler(request)
-        except FaultError as exc:
-            return JSONResponse({"error": str(exc)}, status_code=400)
+        except FiredrillError as exc:
+            return error_response(exc)
     return wrapper
 
 

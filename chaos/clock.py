@@ -11,9 +11,11 @@ of its origin, which froze a resumed drill for elapsed drill seconds ÷ speed.)
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import threading
 import time
+from collections.abc import Callable
 from enum import StrEnum
 
 import simpy
@@ -75,27 +77,38 @@ class DrillClock:
         assert self.speed is not None
         return max(float(self.env.now), self._origin_s + (time.monotonic() - self._origin_real) * self.speed)
 
-    def step(self) -> bool:
-        """Process the next event once its moment has come. False when the drill is over."""
-        with self._cond:
-            while True:
+    def step(self, on_idle: Callable[[], None] | None = None) -> bool:
+        """Process the next event once its moment has come. False when the drill is over.
+
+        ``on_idle`` runs (without the clock's lock held) before the clock first waits for real
+        time or a resume: where a drill commits its journal. A simulated clock never waits.
+        """
+        while True:
+            with self._cond:
                 if self._state is ClockState.ENDED:
                     return False
-                if self._state is ClockState.PAUSED:
-                    self._cond.wait()
-                    continue
-                if self.speed is None:
-                    break
-                due = self._origin_real + (self.env.peek() - self._origin_s) / self.speed
-                delay = due - time.monotonic()
+                delay = self._delay_s()
                 if delay <= 0:
                     break
-                self._cond.wait(timeout=min(delay, 3600.0))
+                if on_idle is None:
+                    self._cond.wait(timeout=None if delay == math.inf else min(delay, 3600.0))
+                    continue
+            on_idle()
+            on_idle = None
         try:
             self.env.step()
         except simpy.core.EmptySchedule:
             return False
         return True
+
+    def _delay_s(self) -> float:
+        """Real seconds until the next event is due (inf while paused); callers hold ``_cond``."""
+        if self._state is ClockState.PAUSED:
+            return math.inf
+        if self.speed is None:
+            return 0.0
+        due = self._origin_real + (self.env.peek() - self._origin_s) / self.speed
+        return due - time.monotonic()
 
     def pause(self) -> bool:
         """Freeze drill time now; False if it was not running."""

@@ -24,8 +24,9 @@ from chaos.admin import admin_routes
 from chaos.clock import parse_clock
 from chaos.drill import Drill
 from chaos.errors import DrillError, FiredrillError
+from chaos.http_errors import error_response, refused
 from chaos.roster import Identity, Roster, Standing
-from chaos.taxonomy import Action
+from chaos.taxonomy import parse_action
 from chaos.timeline import entries, kinds_for
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -80,17 +81,16 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
         async def wrapper(request: Request) -> Response:
             identity = identify(roster, request)
             if identity is None:
-                return JSONResponse({"error": {"message": "missing or wrong token for this endpoint"}}, status_code=401)
+                return refused(401, "missing or wrong token for this endpoint")
             if identity.standing not in ALLOWED[needs]:
-                return JSONResponse({"error": {"message": REFUSALS[needs]}}, status_code=403)
+                return refused(403, REFUSALS[needs])
             request.state.identity = identity
             try:
                 return JSONResponse(await handler(request))
-            except DrillError as exc:
-                status = 409 if "not running" in str(exc) else 400
-                return JSONResponse({"error": {"message": str(exc)}}, status_code=status)
-            except (FiredrillError, ValueError, KeyError, TypeError) as exc:
-                return JSONResponse({"error": {"message": f"bad request: {exc}"}}, status_code=400)
+            except FiredrillError as exc:
+                return error_response(exc)
+            except (ValueError, KeyError, TypeError) as exc:  # a query or body value of the wrong kind
+                return error_response(DrillError(f"bad request: {exc}"))
 
         return wrapper
 
@@ -123,13 +123,9 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
 
     async def act(request: Request) -> Any:
         body = await _body(request)
-        try:
-            action = Action(body.get("action"))
-        except ValueError:
-            raise DrillError(
-                f"unknown action {body.get('action')!r}; known: {', '.join(a.value for a in Action)}"
-            ) from None
-        return await run_in_threadpool(drill.act, _who(request), action, body.get("arg"))
+        action = parse_action(body.get("action"))
+        arg = body.get("arg")
+        return await run_in_threadpool(drill.act, _who(request), action, None if arg is None else str(arg))
 
     async def declare(request: Request) -> Any:
         body = await _body(request)

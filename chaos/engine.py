@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chaos.errors import FaultError
+from chaos.errors import FaultError, UnknownFaultError
 from chaos.faults.base import Fault
 from fake_llm.hooks import Stage
 
@@ -89,7 +89,7 @@ class FaultEngine:
     def replace(self, fault: Fault) -> Fault:
         with self._lock:
             if fault.id not in self._faults:
-                raise FaultError(f"no fault with id {fault.id!r}; known: {', '.join(self._faults) or 'none'}")
+                raise self._unknown(fault.id)
             fault.engine = self
             self._faults[fault.id] = fault
             self._reindex()
@@ -101,7 +101,7 @@ class FaultEngine:
             try:
                 fault = self._faults.pop(fault_id)
             except KeyError:
-                raise FaultError(f"no fault with id {fault_id!r}; known: {', '.join(self._faults) or 'none'}") from None
+                raise self._unknown(fault_id) from None
             self._reindex()
         fault.on_remove()
         self._tell("removed", fault)
@@ -121,7 +121,10 @@ class FaultEngine:
         try:
             return self._faults[fault_id]
         except KeyError:
-            raise FaultError(f"no fault with id {fault_id!r}; known: {', '.join(self._faults) or 'none'}") from None
+            raise self._unknown(fault_id) from None
+
+    def _unknown(self, fault_id: str) -> UnknownFaultError:
+        return UnknownFaultError(f"no fault with id {fault_id!r}; known: {', '.join(self._faults) or 'none'}")
 
     def list(self) -> list[Fault]:
         return list(self._faults.values())

@@ -39,6 +39,13 @@ from enum import StrEnum
 from typing import Any
 
 
+class DrillMode(StrEnum):
+    """How a drill's clock runs: paced to real time × speed, or as fast as possible."""
+
+    LIVE = "live"
+    SIMULATED = "simulated"
+
+
 class EventKind(StrEnum):
     DRILL_STARTED = "drill_started"
     PAGE = "page"

@@ -62,7 +62,7 @@ def start_live_drill(
     drill_id = f"spin-{secrets.token_hex(3)}" if masked else None  # an id that does not name the scenario
     drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked)
     roster = Roster(join_code=responder_token, facilitator_token=facilitator_token,
-                    on_role=lambda name, role: drill.role(name, role.value))
+                    on_role=drill.role)
     routes = [
         *control_routes(drill, roster=roster),
         *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer),

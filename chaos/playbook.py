@@ -28,7 +28,7 @@ from chaos.diagnosis import Diagnosis, diagnose
 from chaos.errors import DrillError
 from chaos.loader import read_yaml, validate
 from chaos.oncall import OnCallView
-from chaos.taxonomy import Action
+from chaos.taxonomy import Action, parse_action
 
 if TYPE_CHECKING:
     from chaos.drill import Drill
@@ -167,7 +167,7 @@ class ScriptedResponder:
                 getattr(self, f"_{step}")(drill)
             else:
                 name, _, arg = step.partition(":")
-                drill.act(ACTOR, name, arg or None)
+                drill.act(ACTOR, parse_action(name), arg or None)
         except DrillError as exc:
             drill.note(ACTOR, f"step {step!r} failed: {exc}")
 
@@ -198,7 +198,7 @@ class ScriptedResponder:
             self._diagnose(drill)
         assert self.diagnosis is not None
         action, arg = self.diagnosis.mitigation()
-        drill.act(ACTOR, action, arg)
+        drill.act(ACTOR, parse_action(action), arg)
 
     def _restore(self, drill: Drill) -> None:
         """Back from the cache to live answers once the mitigation is in (unless it was a fallback)."""

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from chaos.faults.base import Targeting
 from chaos.taxonomy import Action, Cause, Row, Symptom
+from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE
 
 
 class Strict(BaseModel):
@@ -57,8 +58,8 @@ class Traffic(Strict):
 
 
 class Judge(Strict):
-    sample_rate: float = Field(0.2, ge=0, le=1)
-    noise: float = Field(0.03, ge=0, le=0.5)
+    sample_rate: float = Field(JUDGE_SAMPLE_RATE, ge=0, le=1)
+    noise: float = Field(JUDGE_NOISE, ge=0, le=0.5)
 
 
 class Thresholds(Strict):

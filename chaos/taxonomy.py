@@ -10,6 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from fake_llm.world.vocabulary import FallbackMode
+
+__all__ = ["DECISION_TREE", "Action", "Cause", "FallbackMode", "IncidentStage", "Row", "Symptom", "TreeRow",
+           "action_key", "parse_action", "row_for"]
+
 
 class Symptom(StrEnum):
     WRONG_ANSWERS = "wrong-answers"
@@ -120,11 +125,14 @@ class Action(StrEnum):
     DISCLAIMER_OFF = "disclaimer-off"
 
 
-class FallbackMode(StrEnum):
-    OFF = "off"
-    CACHED = "cached"
-    BACKUP_MODEL = "backup-model"
-    UNAVAILABLE = "unavailable"
+def parse_action(value: object) -> Action:
+    """A responder action named by the CLI, the HTTP API or a playbook: parsed here, once, at the edge."""
+    try:
+        return Action(str(value))
+    except ValueError:
+        from chaos.errors import DrillError
+
+        raise DrillError(f"unknown action {value!r}; known: {', '.join(a.value for a in Action)}") from None
 
 
 def action_key(action: Action | str, arg: str | None = None) -> str:

@@ -14,6 +14,7 @@ from typing import Any
 
 from chaos.clock import clock_label
 from chaos.events import Event, EventKind
+from chaos.roster import Role
 
 ROOM_KINDS = (
     EventKind.PAGE, EventKind.ALERT_FIRED, EventKind.ALERT_RESOLVED, EventKind.CHANGE, EventKind.ACTION,
@@ -106,7 +107,10 @@ def _declared(key: str, value: Any) -> str:
 
 
 def _role_title(role: str) -> str:
-    return "incident commander" if role == "commander" else role
+    try:
+        return Role(role).title
+    except ValueError:  # a journal written before the role vocabulary it names
+        return role
 
 
 def _params(params: Any) -> str:

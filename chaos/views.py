@@ -7,14 +7,14 @@ attribute names, the judge's sampled verdicts, metrics, alerts and the change lo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from chaos.clock import clock_label
+from chaos.clock import ClockState, clock_label
 from fake_llm.world.changelog import Change
 from fake_llm.world.feature import Answer, _date
 
 if TYPE_CHECKING:
-    from chaos.drill import Drill
     from fake_llm.world.world import World
 
 SPARK_POINTS = 40
@@ -70,14 +70,27 @@ def change_view(c: Change) -> dict[str, Any]:
             "author": c.author}
 
 
-def status_view(drill: Drill) -> dict[str, Any]:
-    world = drill.world
+@dataclass(frozen=True)
+class DrillSnapshot:
+    """What the status view reads, taken under the drill lock: views never see the drill itself."""
+
+    drill_id: str
+    title: str  # "a mystery scenario (spin)" when responders must not learn which scenario this is
+    t_s: float
+    state: ClockState
+    paged: bool
+    briefing: dict[str, Any] | None  # only once paged
+    world: World
+
+
+def status_view(snap: DrillSnapshot) -> dict[str, Any]:
+    world = snap.world
     history = world.telemetry.history[-SPARK_POINTS:]
     latest = history[-1].to_dict() if history else None
     return {
-        "drill_id": drill.id, "scenario": drill.display_title, "time": clock_label(drill.now_s()),
-        "t_s": round(drill.now_s(), 1), "paged": drill.paged_at is not None, "state": drill.state.value,
-        "ended": drill.state.value == "ended", "paused": drill.state.value == "paused",
+        "drill_id": snap.drill_id, "scenario": snap.title, "time": clock_label(snap.t_s),
+        "t_s": round(snap.t_s, 1), "paged": snap.paged, "state": snap.state.value,
+        "ended": snap.state is ClockState.ENDED, "paused": snap.state is ClockState.PAUSED,
         "metrics": latest,
         "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
                    for key in ("request_rate", "error_rate", "p99_ms", "quality", "refusal_rate", "cost_per_min",
@@ -89,5 +102,5 @@ def status_view(drill: Drill) -> dict[str, Any]:
                      "model": world.controls.model, "prompt": world.prompts.current.version,
                      "disclaimer": world.controls.disclaimer, "disabled_topics": sorted(world.controls.disabled_topics),
                      "index_built": clock_label(world.controls.index.built_at_s)},
-        "briefing": drill.scenario.briefing.model_dump() if drill.paged_at is not None else None,
+        "briefing": snap.briefing,
     }

@@ -14,6 +14,7 @@ from chaos.engine import FaultEngine
 from chaos.events import Event, EventKind
 from chaos.faults.registry import build_fault
 from chaos.scenario import Scenario
+from chaos.taxonomy import Action
 from fake_llm.errors import FakeLLMError
 from fake_llm.world.world import World
 
@@ -38,7 +39,7 @@ def world_at(events: Iterable[Event], scenario: Scenario, *, seed: int, until_s:
             fault.on_stop(world)
         elif e.kind is EventKind.ACTION:
             try:
-                apply_action(world, e.data["action"], e.data.get("arg"), by=e.actor)
+                apply_action(world, Action(e.data["action"]), e.data.get("arg"), by=e.actor)
             except FakeLLMError:
                 continue  # it failed in the drill too
     now[0] = until_s

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from fake_llm.world.index import Index
-
-FALLBACK_MODES = ("off", "cached", "backup-model", "unavailable")
+from fake_llm.world.vocabulary import FallbackMode
 
 
 @dataclass
@@ -15,7 +14,7 @@ class Controls:
     model: str = "fd-large"
     backup_model: str = "fd-small"
     feature_on: bool = True
-    fallback: str = "off"
+    fallback: FallbackMode = FallbackMode.OFF
     disclaimer: bool = False
     disabled_topics: set[str] = field(default_factory=set)
     cache: dict[str, str] = field(default_factory=dict)  # golden question id -> cached answer

@@ -10,12 +10,13 @@ import random
 from dataclasses import dataclass
 
 from fake_llm.world.feature import Answer
+from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE
 
 
 @dataclass
 class Judge:
-    sample_rate: float = 0.2
-    noise: float = 0.05  # chance a verdict is flipped
+    sample_rate: float = JUDGE_SAMPLE_RATE
+    noise: float = JUDGE_NOISE  # chance a verdict is flipped
     seed: int = 0
 
     def grade(self, answer: Answer) -> bool | None:

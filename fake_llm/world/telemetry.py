@@ -14,6 +14,7 @@ from fake_llm.world.alerts import AlertChange, Alerts, Thresholds
 from fake_llm.world.feature import Answer
 from fake_llm.world.judge import Judge
 from fake_llm.world.metrics import Metrics, Window
+from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE
 
 __all__ = ["MAX_TRACES", "AlertChange", "Metrics", "Telemetry", "Thresholds"]
 
@@ -23,8 +24,8 @@ MAX_TRACES = 20_000
 @dataclass
 class Telemetry:
     window_s: float = 60.0
-    judge_rate: float = 0.2
-    judge_noise: float = 0.05
+    judge_rate: float = JUDGE_SAMPLE_RATE
+    judge_noise: float = JUDGE_NOISE
     seed: int = 0
     thresholds: Thresholds = field(default_factory=Thresholds)
     traces: OrderedDict[str, Answer] = field(default_factory=OrderedDict)

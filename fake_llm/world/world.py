@@ -17,21 +17,22 @@ from fake_llm.errors import FakeLLMError, UnknownModel
 from fake_llm.hooks import Flavour, Hooks, RequestInfo, Stage
 from fake_llm.provider import Provider
 from fake_llm.world.changelog import Change, ChangeLog
-from fake_llm.world.controls import FALLBACK_MODES, Controls
+from fake_llm.world.controls import Controls
 from fake_llm.world.feature import Answer, Feature
 from fake_llm.world.index import Index
 from fake_llm.world.knowledge import GoldenQuestion, KnowledgeBase
 from fake_llm.world.prompts import PromptRegistry
 from fake_llm.world.stages import TrafficContext
 from fake_llm.world.telemetry import Metrics, Telemetry, Thresholds
+from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE, FallbackMode
 
 
 @dataclass(frozen=True)
 class WorldConfig:
     kb_chunks: int = 300
     segments: tuple[tuple[str, float], ...] = (("free", 0.6), ("pro", 0.3), ("enterprise", 0.1))
-    judge_sample_rate: float = 0.2
-    judge_noise: float = 0.05
+    judge_sample_rate: float = JUDGE_SAMPLE_RATE
+    judge_noise: float = JUDGE_NOISE
     metrics_window_s: float = 60.0
     thresholds: Thresholds = field(default_factory=Thresholds)
     primary_model: str = "fd-large"
@@ -163,9 +164,12 @@ class World:
         self.add_change("config", f"assistant feature flag {'enabled' if on else 'disabled'}", author=by)
         return f"feature {'on' if on else 'off'}"
 
-    def set_fallback(self, mode: str, *, by: str = "on-call") -> str:
-        if mode not in FALLBACK_MODES:
-            raise FakeLLMError(f"unknown fallback mode {mode!r}; choose one of {', '.join(FALLBACK_MODES)}")
+    def set_fallback(self, mode: FallbackMode | str, *, by: str = "on-call") -> str:
+        try:
+            mode = FallbackMode(mode)
+        except ValueError:
+            choices = ", ".join(m.value for m in FallbackMode)
+            raise FakeLLMError(f"unknown fallback mode {mode!r}; choose one of {choices}") from None
         self.controls.fallback = mode
         self.add_change("config", f"fallback mode set to {mode}", author=by)
         return f"fallback {mode}"

@@ -6,6 +6,8 @@ from chaos.drill import Drill
 from chaos.eventlog import EventLog
 from chaos.events import EventKind
 from chaos.loader import load_scenario
+from chaos.roster import Role
+from chaos.taxonomy import Action
 from chaos.timeline import entries
 
 
@@ -13,8 +15,8 @@ def drilled() -> tuple[EventLog, str]:
     log = EventLog(":memory:", durable=False)
     drill = Drill(load_scenario("onboarding"), log=log)
     drill.env.run(until=900)
-    drill.role("ana", "commander")
-    drill.act("ana", "fallback", "cached")
+    drill.role("ana", Role.COMMANDER)
+    drill.act("ana", Action.FALLBACK, "cached")
     drill.declare("ana", symptom="wrong-answers", cause="prompt", change_id="CHG-102", started_s=600)
     drill.note("bo", "customers told")
     drill.end()

@@ -15,6 +15,7 @@ from chaos.events import EventKind
 from chaos.loader import SCENARIO_DIR, load_scenario
 from chaos.playbook import load_playbook
 from chaos.summary import drill_summary
+from chaos.taxonomy import Action
 
 
 def simulate(scenario_id: str, playbook: str = "runbook", seed: int | None = None) -> tuple[EventLog, str]:
@@ -78,9 +79,9 @@ def test_actions_are_validated_and_recorded() -> None:
     log = EventLog(":memory:", durable=False)
     drill = Drill(load_scenario("stale-index"), log=log)
     drill.env.run(until=700)
-    assert drill.act("alice", "fallback", "cached")["message"] == "fallback cached"
+    assert drill.act("alice", Action.FALLBACK, "cached")["message"] == "fallback cached"
     with pytest.raises(DrillError, match="choose one of"):
-        drill.act("alice", "fallback", "pray")
+        drill.act("alice", Action.FALLBACK, "pray")
     with pytest.raises(DrillError, match="unknown symptom"):
         drill.declare("alice", symptom="sad")
     drill.declare("alice", symptom="stale-information", cause="index")

@@ -1,0 +1,238 @@
+"""The drill model: one world on one clock, driven by simpy processes, every step journaled.
+
+Traffic, the scenario's timeline, metrics and alerts, the page and the scheduled end are plain
+simpy generators; a live drill and a simulated one run the very same processes and differ only in
+the pacing of ``DrillClock``. Listeners turn what the world does (fault starts and stops, change
+log entries, alerts) into events. The model knows nothing of HTTP, tokens or who is asking: the
+session (``chaos.drill.session``) is the only way in from outside, and holds the same lock.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import simpy
+
+from chaos.clock import CLOCK_ORIGIN, ClockState, DrillClock
+from chaos.drill.journal import Journal
+from chaos.engine import FaultChange, FaultEngine
+from chaos.errors import FaultError
+from chaos.events import EventKind
+from chaos.faults.base import Fault
+from chaos.faults.registry import build_fault
+from chaos.scenario import FaultEntry, Scenario, TrafficShape
+from chaos.taxonomy import Action, action_key
+from chaos.views import answer_event
+from fake_llm.world.changelog import Change
+from fake_llm.world.feature import Answer
+from fake_llm.world.telemetry import AlertChange, Thresholds
+from fake_llm.world.world import World, WorldConfig
+
+METRICS_TICK_S = 15.0
+PAGE_FALLBACK_S = 180.0  # page anyway this long after the incident starts if no alert fired
+RUNNER, WORLD, FACILITATOR = "runner", "world", "facilitator"
+
+Process = Iterator[simpy.Event]
+
+
+def world_config(scenario: Scenario) -> WorldConfig:
+    """The world a scenario describes."""
+    w = scenario.world
+    a = w.alerts
+    return WorldConfig(
+        kb_chunks=w.kb_chunks,
+        segments=tuple((s.name, s.weight) for s in w.segments),
+        judge_sample_rate=w.judge.sample_rate,
+        judge_noise=w.judge.noise,
+        metrics_window_s=w.metrics_window_s,
+        thresholds=Thresholds(a.error_rate, a.latency_p99_ms, a.quality, a.cost_ratio, a.refusal_rate),
+        primary_model=w.primary_model,
+        backup_model=w.backup_model,
+    )
+
+
+class DrillModel:
+    """The world, its fault engine and the processes that drive them; callers hold ``lock``."""
+
+    def __init__(self, scenario: Scenario, *, journal: Journal, clock: DrillClock, seed: int) -> None:
+        self.scenario = scenario
+        self.journal = journal
+        self.clock = clock
+        self.env = clock.env
+        self.seed = seed
+        self.lock = threading.RLock()  # the one lock: the runner thread and every request thread take it
+        self.ended = False
+        self.paged_at: float | None = None
+        self._t: float | None = None  # the exact time of the request being served
+        self._fault_fixes: dict[str, list[str]] = {}
+        self.engine = FaultEngine(seed=seed, now_s=self.now_s)
+        self.world = World(world_config(scenario), seed=seed, now_s=self.now_s, hooks=self.engine)
+        self.engine.bind(self.world.provider)
+        self.engine.listeners.append(self._on_fault_change)
+        self.world.changes.listeners.append(self._on_change)
+        self.world.telemetry.alert_listeners.append(self._on_alert)
+
+    def start(self, *, drill_id: str, speed: float | None, mode: str, team: str | None,
+              responder: Callable[[], Process] | None) -> None:
+        """Journal the start and schedule every process."""
+        self.record(0.0, EventKind.DRILL_STARTED, RUNNER, {
+            "drill_id": drill_id, "scenario_id": self.scenario.id, "seed": self.seed, "speed": speed, "mode": mode,
+            "clock_origin": CLOCK_ORIGIN.isoformat(), "team": team,
+        })
+        for process in (self._traffic(), self._timeline(), self._metrics(), self._end()):
+            self.env.process(process)
+        if responder is not None:
+            self.env.process(responder())
+
+    # --- time and journal --------------------------------------------------------------------
+
+    def now_s(self) -> float:
+        return self._t if self._t is not None else float(self.env.now)
+
+    @property
+    def state(self) -> ClockState:
+        return ClockState.ENDED if self.ended else self.clock.state
+
+    def record(self, t_s: float, kind: EventKind, actor: str, data: dict[str, Any]) -> None:
+        self.journal.record(t_s, kind, actor, data)
+
+    def record_answer(self, answer: Answer) -> None:
+        self.record(answer.t_s, EventKind.REQUEST, WORLD,
+                    answer_event(answer, self.world.telemetry.judgements.get(answer.trace_id)))
+
+    def end(self, reason: str) -> bool:
+        """Journal the end, commit and stop the clock; False if it had already ended."""
+        if self.ended:
+            return False
+        self.ended = True
+        self.record(self.now_s(), EventKind.DRILL_ENDED, RUNNER, {"reason": reason})
+        self.journal.finish("ended")
+        self.clock.stop()
+        return True
+
+    # --- processes ---------------------------------------------------------------------------
+
+    def _rate(self, t_s: float) -> float:
+        traffic = self.scenario.world.traffic
+        if traffic.shape is TrafficShape.DIURNAL:
+            return traffic.rate_per_s * (1 + 0.3 * math.sin(2 * math.pi * t_s / 3600))
+        if traffic.shape is TrafficShape.SPIKY and int(t_s // 300) % 4 == 3:
+            return traffic.rate_per_s * 2.5
+        return traffic.rate_per_s
+
+    def _traffic(self) -> Process:
+        """Poisson arrivals, one simpy step per second of drill time with exact request times inside it."""
+        rng = random.Random(f"traffic:{self.seed}")
+        n = 0
+        while True:
+            second = float(self.env.now)
+            arrivals = sorted(rng.random() for _ in range(poisson(rng, self._rate(second))))
+            with self.lock:
+                for offset in arrivals:
+                    self._t = second + offset
+                    user, segment, question = self.world.next_request(rng)
+                    n += 1
+                    answer = self.world.ask(user=user, segment=segment, question=question, trace_id=f"tr-{n:06d}")
+                    self.record_answer(answer)
+                self._t = None
+            yield self.env.timeout(1.0)
+
+    def _timeline(self) -> Process:
+        for i, item in enumerate(sorted(self.scenario.timeline, key=lambda it: it.at_s)):
+            if item.at_s > self.env.now:
+                yield self.env.timeout(item.at_s - self.env.now)
+            with self.lock:
+                if item.change is not None:
+                    c = item.change
+                    self.world.add_change(c.kind.value, c.summary, author=c.author, change_id=c.id)
+                elif item.fault is not None:
+                    fault = self.start_fault(item.fault, f"{item.fault.type}-{i + 1}")
+                    if item.stop_s is not None:
+                        self.env.process(self._stop_later(fault.id, item.stop_s))
+
+    def _stop_later(self, fault_id: str, at_s: float) -> Process:
+        yield self.env.timeout(at_s - self.env.now)
+        with self.lock:
+            self.stop_fault(fault_id)
+
+    def _metrics(self) -> Process:
+        while True:
+            yield self.env.timeout(METRICS_TICK_S)
+            with self.lock:
+                m = self.world.metrics()
+                self.record(m.t_s, EventKind.METRICS, WORLD, m.to_dict())
+                if self.paged_at is None and self.now_s() >= self.scenario.ground_truth.started_s + PAGE_FALLBACK_S:
+                    self._page("user reports")
+
+    def _end(self) -> Process:
+        yield self.env.timeout(self.scenario.duration_s)
+        with self.lock:
+            self.end(reason="scheduled end")
+
+    # --- listeners: what the world does becomes events -----------------------------------------
+
+    def _on_fault_change(self, change: FaultChange) -> None:
+        kind = EventKind.FAULT_STARTED if change.op in ("added", "updated") else EventKind.FAULT_STOPPED
+        f = change.fault
+        self.record(self.now_s(), kind, RUNNER, {"fault_id": f["id"], "type": f["type"], "stage": f["stage"],
+                                                 "params": f["params"], "target": f["target"]})
+
+    def _on_change(self, change: Change) -> None:
+        truth = change.id == self.scenario.ground_truth.change_id
+        self.record(change.t_s, EventKind.CHANGE, RUNNER,
+                    {**change.to_dict(), "change_id": change.id, "true_cause": truth})
+
+    def _on_alert(self, alert: AlertChange) -> None:
+        kind = EventKind.ALERT_FIRED if alert.firing else EventKind.ALERT_RESOLVED
+        self.record(alert.t_s, kind, WORLD,
+                    {"alert": alert.alert, "value": round(alert.value, 4), "threshold": round(alert.threshold, 4)})
+        if alert.firing and self.paged_at is None and alert.t_s >= self.scenario.ground_truth.started_s - 60:
+            self._page(alert.alert)
+
+    def _page(self, alert: str) -> None:
+        self.paged_at = self.now_s()
+        b = self.scenario.briefing
+        self.record(self.paged_at, EventKind.PAGE, RUNNER,
+                    {"alert": alert, "summary": b.page, "briefing": b.model_dump()})
+
+    # --- faults --------------------------------------------------------------------------------
+
+    def start_fault(self, entry: FaultEntry, default_id: str) -> Fault:
+        fault = build_fault(
+            entry.type, id=entry.id or default_id, params=entry.params, target=entry.target, seed=self.seed
+        )
+        self._fault_fixes[fault.id] = list(entry.fixed_by)
+        self.engine.add(fault)
+        fault.on_start(self.world)
+        return fault
+
+    def stop_fault(self, fault_id: str) -> None:
+        try:
+            fault = self.engine.remove(fault_id)
+        except FaultError:
+            return  # already fixed by a responder
+        fault.on_stop(self.world)
+
+    def stop_faults_fixed_by(self, action: Action, arg: str | None) -> None:
+        """End the scenario faults this responder action fixes (their ``fixed_by``)."""
+        key = action_key(action, arg)
+        active = {f.id for f in self.engine.list()}
+        for fault_id, fixes in list(self._fault_fixes.items()):
+            if (key in fixes or action.value in fixes) and fault_id in active:
+                self.stop_fault(fault_id)
+
+
+def poisson(rng: random.Random, lam: float) -> int:
+    """Knuth's method for small rates, a rounded normal for large ones: deterministic from ``rng``."""
+    if lam > 30:
+        return max(0, round(rng.gauss(lam, math.sqrt(lam))))
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p <= limit:
+            return k
+        k += 1

@@ -1,0 +1,307 @@
+"""The drill session: the one way into a running drill, for responders and the facilitator.
+
+Every method is thread-safe (the model's one lock), checks the drill is running before it writes,
+commits its event before it returns (so what a caller was told happened is on disk), and returns
+plain dicts. Responder methods never return ground truth; ``reveal`` is the facilitator's.
+Arguments arrive parsed: actions as ``Action``, roles as ``Role``; the HTTP API and the CLI parse
+strings once at their edge.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from typing import Any, Protocol
+
+from chaos.actions import apply_action
+from chaos.clock import ClockState, DrillClock, clock_label
+from chaos.drill.journal import Journal
+from chaos.drill.processes import FACILITATOR, DrillModel, Process
+from chaos.errors import DrillError, DrillNotRunningError, FaultError, NotFoundError
+from chaos.eventlog import EventLog
+from chaos.events import DrillMode, EventKind
+from chaos.roster import Role
+from chaos.scenario import FaultEntry, Scenario
+from chaos.taxonomy import Action, Cause, Symptom
+from chaos.views import DrillSnapshot, change_view, status_view, trace_view
+from fake_llm.errors import FakeLLMError
+from fake_llm.world.feature import Answer
+
+MASKED_TITLE = "a mystery scenario (spin)"
+DECLARATION_FIELDS = ("started_s", "fraction", "segment", "symptom", "cause", "change_id", "topics")
+
+
+class Responder(Protocol):
+    """A scripted responder: a simpy process run inside the drill (chaos.playbook)."""
+
+    def run(self, drill: Drill) -> Process: ...
+
+
+class Drill:
+    """One scenario drilled once: its model, its journal, and the API people use on it."""
+
+    def __init__(
+        self,
+        scenario: Scenario,
+        *,
+        log: EventLog,
+        mode: DrillMode | str = DrillMode.SIMULATED,
+        speed: float | None = None,
+        seed: int | None = None,
+        team: str | None = None,
+        drill_id: str | None = None,
+        responder: Responder | None = None,
+        masked: bool = False,
+    ) -> None:
+        self.scenario = scenario
+        self.log = log
+        self.mode = DrillMode(mode)
+        self.live = self.mode is DrillMode.LIVE
+        self.speed = speed or scenario.speed
+        self.seed = scenario.seed if seed is None else seed
+        self.masked = masked  # a spin: responders must not learn which scenario this is
+        self.id = log.create_drill(scenario.id, seed=self.seed, mode=self.mode.value, team=team, drill_id=drill_id)
+        self.journal = Journal(log, self.id)
+        self.clock = DrillClock(speed=self.speed if self.live else None)
+        self.model = DrillModel(scenario, journal=self.journal, clock=self.clock, seed=self.seed)
+        self.lock = self.model.lock
+        self._hints_used = 0
+        self.responder = responder
+        self.model.start(drill_id=self.id, speed=self.speed, mode=self.mode.value, team=team,
+                         responder=None if responder is None else (lambda: responder.run(self)))
+
+    # --- what the model holds, read-only to callers ---------------------------------------------
+
+    @property
+    def world(self) -> Any:
+        return self.model.world
+
+    @property
+    def engine(self) -> Any:
+        return self.model.engine
+
+    @property
+    def env(self) -> Any:
+        return self.model.env
+
+    @property
+    def ended(self) -> bool:
+        return self.model.ended
+
+    @property
+    def paged_at(self) -> float | None:
+        return self.model.paged_at
+
+    @property
+    def state(self) -> ClockState:
+        return self.model.state
+
+    @property
+    def display_title(self) -> str:
+        return MASKED_TITLE if self.masked else self.scenario.title
+
+    def now_s(self) -> float:
+        return self.model.now_s()
+
+    def _guard(self) -> None:
+        if self.model.ended:
+            raise DrillNotRunningError("the drill is not running (it has ended)")
+
+    def _write(self, kind: EventKind, actor: str, data: dict[str, Any]) -> None:
+        """Journal one responder or facilitator event and commit it: the caller is told it happened."""
+        self.model.record(self.now_s(), kind, actor, data)
+        self.journal.commit()
+
+    # --- responder API: acting -------------------------------------------------------------------
+
+    def act(self, actor: str, action: Action, arg: str | None = None) -> dict[str, Any]:
+        """A responder control: flips the world, writes the action event, ends faults it fixes."""
+        with self.lock:
+            self._guard()
+            try:
+                message = apply_action(self.world, action, arg, by=actor)
+            except FakeLLMError as exc:
+                raise DrillError(str(exc)) from None
+            self.model.stop_faults_fixed_by(action, arg)
+            self._write(EventKind.ACTION, actor, {"action": action.value, "arg": arg, "ok": True, "message": message})
+            return {"action": action.value, "arg": arg, "message": message, "at": clock_label(self.now_s())}
+
+    def declare(self, actor: str, **fields: Any) -> dict[str, Any]:
+        unknown = set(fields) - set(DECLARATION_FIELDS)
+        if unknown:
+            raise DrillError(f"unknown declaration fields {sorted(unknown)}; allowed: {', '.join(DECLARATION_FIELDS)}")
+        data = {k: v for k, v in fields.items() if v is not None}
+        if "symptom" in data and data["symptom"] not in {s.value for s in Symptom}:
+            raise DrillError(
+                f"unknown symptom {data['symptom']!r}; choose one of {', '.join(s.value for s in Symptom)}"
+            )
+        if "cause" in data and data["cause"] not in {c.value for c in Cause}:
+            raise DrillError(f"unknown cause {data['cause']!r}; choose one of {', '.join(c.value for c in Cause)}")
+        if "fraction" in data and not 0 <= float(data["fraction"]) <= 1:
+            raise DrillError("fraction must be between 0 and 1")
+        if not data:
+            raise DrillError("declare at least one field (started, fraction, segment, symptom, cause, change)")
+        with self.lock:
+            self._guard()
+            self._write(EventKind.DECLARATION, actor, data)
+            return {"declared": data, "at": clock_label(self.now_s())}
+
+    def note(self, actor: str, text: str) -> dict[str, Any]:
+        with self.lock:
+            self._guard()
+            self._write(EventKind.NOTE, actor, {"text": text})
+            return {"noted": text, "at": clock_label(self.now_s())}
+
+    def role(self, actor: str, role: Role) -> dict[str, Any]:
+        with self.lock:
+            self._guard()
+            self._write(EventKind.ROLE, actor, {"role": role.value})
+            return {"actor": actor, "role": role.value}
+
+    def hint(self, actor: str) -> dict[str, Any]:
+        """The next hint, each given once and charged once, however many ask at the same moment."""
+        with self.lock:
+            self._guard()
+            hints = self.scenario.hints
+            index = self._hints_used
+            if index >= len(hints):
+                return {"hint": None, "message": "no more hints for this scenario"}
+            h = hints[index]
+            self._write(EventKind.HINT, actor, {"index": index, "text": h.text, "cost": h.cost})
+            self._hints_used = index + 1
+            return {"hint": h.text, "cost": h.cost, "index": index + 1}
+
+    def replay(
+        self, actor: str, trace_id: str, *, prompt: str | None = None, model: str | None = None
+    ) -> dict[str, Any]:
+        with self.lock:
+            self._guard()
+            try:
+                answer = self.world.replay(trace_id, prompt_version=prompt, model=model)
+            except FakeLLMError as exc:
+                raise DrillError(str(exc)) from None
+            self._write(EventKind.NOTE, actor, {"text": f"replayed {trace_id}",
+                                                "replay": {"trace_id": trace_id, "prompt": prompt, "model": model}})
+            return trace_view(answer, None, world=self.world)
+
+    def record_answer(self, answer: Answer) -> None:
+        """A request that came in over HTTP (a team's own client) goes into the journal too."""
+        with self.lock:
+            self.model.record_answer(answer)
+            self.journal.commit()
+
+    # --- responder API: looking ------------------------------------------------------------------
+
+    def snapshot(self) -> DrillSnapshot:
+        with self.lock:
+            paged = self.model.paged_at is not None
+            return DrillSnapshot(
+                drill_id=self.id, title=self.display_title, t_s=self.now_s(), state=self.state, paged=paged,
+                briefing=self.scenario.briefing.model_dump() if paged else None, world=self.world,
+            )
+
+    def status(self) -> dict[str, Any]:
+        with self.lock:
+            return status_view(self.snapshot())
+
+    def traces(
+        self,
+        *,
+        failing: bool = False,
+        limit: int = 20,
+        model: str | None = None,
+        prompt: str | None = None,
+        topic: str | None = None,
+        segment: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """The newest traces first, filtered as an on-call's trace explorer would (model by name or version)."""
+        with self.lock:
+            judgements = self.world.telemetry.judgements
+
+            def keep(a: Answer) -> bool:
+                if failing and not (a.status in ("error", "refused") or judgements.get(a.trace_id) is False):
+                    return False
+                return (
+                    (model is None or model in (a.model, a.model_version))
+                    and (prompt is None or a.prompt_version == prompt)
+                    and (topic is None or a.question.topic == topic)
+                    and (segment is None or a.segment == segment)
+                )
+
+            newest = reversed(self.world.telemetry.traces.values())
+            picked = list(itertools.islice((a for a in newest if keep(a)), limit))
+            return [trace_view(a, judgements.get(a.trace_id), brief=True) for a in picked]
+
+    def trace(self, trace_id: str) -> dict[str, Any]:
+        with self.lock:
+            try:
+                answer = self.world.trace(trace_id)
+            except FakeLLMError as exc:
+                raise NotFoundError(str(exc)) from None
+            return trace_view(answer, self.world.telemetry.judgements.get(trace_id), world=self.world)
+
+    def changes(self, since_s: float | None = None) -> list[dict[str, Any]]:
+        """Change-log entries of the last ``since_s`` drill seconds (all of them by default)."""
+        with self.lock:
+            start = float("-inf") if since_s is None else self.now_s() - since_s
+            return [change_view(c) for c in self.world.changes.entries if c.t_s >= start]
+
+    # --- facilitator API -------------------------------------------------------------------------
+
+    def pause(self) -> dict[str, Any]:
+        with self.lock:
+            self._guard()
+            if self.clock.pause():
+                self._write(EventKind.DRILL_PAUSED, FACILITATOR, {})
+            return {"state": self.state.value, "paused_at": clock_label(self.now_s())}
+
+    def resume(self) -> dict[str, Any]:
+        with self.lock:
+            self._guard()
+            if self.clock.resume():
+                self._write(EventKind.DRILL_RESUMED, FACILITATOR, {})
+            return {"state": self.state.value, "resumed_at": clock_label(self.now_s())}
+
+    def inject(self, spec: dict[str, Any]) -> dict[str, Any]:
+        try:
+            entry = FaultEntry.model_validate(spec)
+        except ValueError as exc:
+            raise FaultError(f"invalid fault: {exc}") from None
+        with self.lock:
+            self._guard()
+            fault = self.model.start_fault(entry, self.engine.new_id(entry.type))
+            self.journal.commit()
+            return fault.to_dict()
+
+    def reveal(self) -> dict[str, Any]:
+        return {
+            "scenario": self.scenario.id,
+            "ground_truth": self.scenario.ground_truth.model_dump(mode="json"),
+            "facilitator_notes": self.scenario.facilitator_notes,
+        }
+
+    def end(self, reason: str = "ended by facilitator") -> dict[str, Any]:
+        with self.lock:
+            if not self.model.end(reason):
+                return {"ended": True}
+            return {"ended": True, "drill_id": self.id, "at": clock_label(self.now_s())}
+
+    # --- running ---------------------------------------------------------------------------------
+
+    def _commit(self) -> None:
+        with self.lock:
+            self.journal.commit()
+
+    def run(self) -> str:
+        """Run to the end as fast as possible (simulated) or in real time (live, blocking)."""
+        while not self.ended:
+            if not self.clock.step(on_idle=self._commit) and not self.ended:
+                with self.lock:
+                    self.model.end(reason="nothing left to simulate")
+        self._commit()
+        return self.id
+
+    def start(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name=f"drill-{self.id}", daemon=True)
+        thread.start()
+        return thread
