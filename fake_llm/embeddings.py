@@ -32,6 +32,17 @@ def embed(text: str, dim: int = 256) -> list[float]:
     return [v / norm for v in vec]
 
 
+def embed_for(text: str, native_dim: int, dimensions: int | None = None) -> list[float]:
+    """The model's vector, shortened to ``dimensions`` as text-embedding-3 does: the leading
+    coordinates of the full vector, normalised again (so a shorter vector ranks like the long one)."""
+    vec = embed(text, native_dim)
+    if dimensions is None or dimensions >= native_dim:
+        return vec
+    head = vec[:dimensions]
+    norm = math.sqrt(sum(v * v for v in head)) or 1.0
+    return [v / norm for v in head]
+
+
 def to_base64(vec: list[float]) -> str:
     """Little-endian float32, as the OpenAI SDK decodes it."""
     return base64.b64encode(struct.pack(f"<{len(vec)}f", *vec)).decode()

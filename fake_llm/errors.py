@@ -2,6 +2,7 @@
 
     FakeLLMError
     ├── UnknownModel      a model name or alias that is not in the catalogue
+    ├── CatalogError      a model catalogue file that cannot be used (says file and entry)
     └── InvalidRequest    a request body the provider rejects (rendered as a 4xx)
 """
 
@@ -27,3 +28,7 @@ class InvalidRequest(FakeLLMError):
                  kind: str = "invalid_request") -> None:
         self.param, self.status, self.kind = param, status, kind
         super().__init__(message)
+
+
+class CatalogError(FakeLLMError):
+    """A model catalogue (YAML) that cannot be used; the message names the file and the entry."""

@@ -14,9 +14,11 @@ import random
 import re
 from dataclasses import replace
 from functools import lru_cache
+from typing import Any
 
 from faker import Faker
 
+from fake_llm import agent, smalltalk
 from fake_llm.catalog import Catalog, ModelProfile
 from fake_llm.context import (
     CITE,
@@ -25,14 +27,16 @@ from fake_llm.context import (
     JSON_ANSWER,
     UNGROUNDED,
     Candidate,
+    Passage,
     Prompt,
     rank,
     read_prompt,
     terms,
 )
+from fake_llm.json_mode import asked_schema
 from fake_llm.schema_fill import fill_schema
-from fake_llm.tokens import count_tokens, split_tokens
-from fake_llm.types import AnswerSource, FinishReason, ModelReply, ModelRequest, Tool, ToolCall
+from fake_llm.tokens import count_tokens, logprobs_for, split_tokens
+from fake_llm.types import AnswerSource, FinishReason, Message, ModelReply, ModelRequest, Role
 
 ANSWER_THRESHOLD = 0.45  # share of the question a sentence must cover to count as an answer
 DONT_KNOW = "I don't know: the information I have does not answer that."
@@ -75,6 +79,7 @@ def _pick(ranked: list[Candidate], profile: ModelProfile, rng: random.Random) ->
 
 
 def _answer(prompt: Prompt, profile: ModelProfile, rng: random.Random) -> tuple[str, AnswerSource, list[str]]:
+    """The answer from the context: the best sentence, padded by verbosity; else don't-know or made up."""
     ranked = rank(prompt.question, prompt.passages)
     best = _pick(ranked, profile, rng)
     from_memory = prompt.has(UNGROUNDED) and not prompt.has(GROUNDED)
@@ -86,40 +91,29 @@ def _answer(prompt: Prompt, profile: ModelProfile, rng: random.Random) -> tuple[
         cited = [best.doc_id] if best.doc_id else []
         return text, AnswerSource.CONTEXT, cited
     admits = prompt.has(GROUNDED) or profile.unknown_behaviour == "dont_know"
+    if best is None and (fixed := smalltalk.reply(prompt.question)) is not None:
+        return fixed, AnswerSource.GENERAL, []
     if best is None and admits and not from_memory:
         return DONT_KNOW, AnswerSource.UNKNOWN, []
     like = ranked[0].sentence if ranked else None
     return fabricate(prompt.question, rng, like), AnswerSource.FABRICATED, []
 
 
-def _wants_tool(request: ModelRequest, question: str) -> Tool | None:
-    if not request.tools or request.tool_choice == "none":
-        return None
-    named = {t.name: t for t in request.tools}
-    if request.tool_choice in named:
-        return named[request.tool_choice]
-    if request.tool_choice == "required":
-        return request.tools[0]
-    asked = set(terms(question))
-    for tool in request.tools:
-        words = set(terms(tool.name.replace("_", " ") + " " + tool.description))
-        if asked & words:
-            return tool
-    return None
-
-
-def _truncate(text: str, request: ModelRequest) -> tuple[str, FinishReason]:
-    for stop in request.stop:
-        if stop and stop in text:
-            return text[: text.index(stop)], FinishReason.STOP
-    if request.max_tokens and request.max_tokens > 0 and count_tokens(text) > request.max_tokens:
-        pieces, kept = split_tokens(text), []
-        for piece in pieces:
-            if count_tokens("".join([*kept, piece])) > request.max_tokens:
+def _truncate(text: str, limit: int | None, stop: tuple[str, ...] = ()) -> tuple[str, FinishReason, str | None]:
+    """The text cut at the first stop sequence or at ``limit`` tokens, with why it ended."""
+    hits = [(text.index(s), s) for s in stop if s and s in text]
+    if hits:
+        at, seq = min(hits)
+        return text[:at], FinishReason.STOP, seq
+    if limit and limit > 0 and count_tokens(text) > limit:
+        kept, used = [], 0
+        for piece in split_tokens(text):
+            used += count_tokens(piece)
+            if used > limit:
                 break
             kept.append(piece)
-        return "".join(kept), FinishReason.LENGTH
-    return text, FinishReason.STOP
+        return "".join(kept), FinishReason.LENGTH, None
+    return text, FinishReason.STOP, None
 
 
 def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | None = 0) -> ModelReply:
@@ -127,6 +121,7 @@ def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | 
 
     Pure means cacheable: a drill asks the same questions over the same chunks again and again,
     so replies are memoised and each caller gets its own copy (generation faults edit replies).
+    This is the model's one memo; requests with tools or a schema (dicts inside) are not memoised.
     """
     profile = (catalog or Catalog()).resolve(request.model_version)
     if request.json_schema is not None or request.tools:  # schemas are dicts: not hashable
@@ -135,7 +130,8 @@ def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | 
 
 
 def _copy(reply: ModelReply) -> ModelReply:
-    return replace(reply, tool_calls=list(reply.tool_calls), cited=list(reply.cited))
+    return replace(reply, tool_calls=list(reply.tool_calls), cited=list(reply.cited),
+                   logprobs=list(reply.logprobs) if reply.logprobs is not None else None)
 
 
 @lru_cache(maxsize=8192)
@@ -143,37 +139,103 @@ def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | N
     return _generate(request, profile, seed)
 
 
+_PRONOUNS = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "am": "are", "myself": "yourself",
+             "we": "you", "our": "your", "us": "you"}
+
+
+def _as_heard(statement: str) -> str:
+    """A user's own statement as the model would say it back: "My name is Bob" -> "Your name is Bob"."""
+    def swap(match: re.Match[str]) -> str:
+        word = match[0]
+        out = _PRONOUNS.get(word.lower(), word)
+        return out.capitalize() if word[0].isupper() else out
+    return re.sub(r"\b(?:I'm|I|me|my|mine|am|myself|we|our|us)\b", swap, statement, flags=re.I)
+
+
+def _history(messages: tuple[Message, ...]) -> tuple[Passage, ...]:
+    """Earlier turns as context: what the user told the model and what it answered."""
+    last_user = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1)
+    out = []
+    for m in messages[:max(last_user, 0)]:
+        if m.role is Role.USER:
+            said = [s for s in re.split(r"(?<=[.!?])\s+", m.content) if s.strip() and not s.rstrip().endswith("?")]
+            out.extend(Passage(_as_heard(s.strip())) for s in said if not s.lstrip().startswith("[doc:"))
+        elif m.role is Role.ASSISTANT and m.content.strip() and not m.tool_calls:
+            out.append(Passage(m.content.strip()))
+    return tuple(out)
+
+
+def _input_tokens(request: ModelRequest) -> int:
+    total = sum(count_tokens(m.content) + 4 for m in request.messages) + 3
+    for m in request.messages:
+        total += sum(count_tokens(json.dumps(c.arguments)) + count_tokens(c.name) + 4 for c in m.tool_calls)
+    for tool in request.tools:
+        total += count_tokens(tool.name) + count_tokens(tool.description) + count_tokens(
+            json.dumps(tool.parameters, default=str)[:20_000]) + 8
+    return total
+
+
+def _json_text(schema: dict[str, Any], request: ModelRequest, prompt: Prompt, text: str,
+               rng: random.Random) -> tuple[str, bool]:
+    """The JSON the schema asks for, values taken from the question, the context and the answer."""
+    context = "\n".join([prompt.question, *(p.text for p in prompt.passages), text])
+    filled = fill_schema(schema, context, rng, answer=text)
+    return json.dumps(filled.value, ensure_ascii=False), filled.truncated
+
+
 def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
     rng = _rng(seed, request)
     prompt = read_prompt(request.messages)
-    input_tokens = sum(count_tokens(m.content) + 4 for m in request.messages) + 3
+    input_tokens = _input_tokens(request)
     ttft_s = (profile.ttft_ms + profile.ms_per_1k_prompt_tokens * input_tokens / 1000) / 1000
+    limit = min(x for x in (request.max_tokens, profile.max_output_tokens) if x) if (
+        request.max_tokens or profile.max_output_tokens) else None
 
-    def reply(text: str, finish: FinishReason, source: AnswerSource, **extra: object) -> ModelReply:
+    def reply(text: str, finish: FinishReason, source: AnswerSource, **extra: Any) -> ModelReply:
         out = count_tokens(text) if text else 0
-        for call in extra.get("tool_calls", []):  # type: ignore[union-attr]
+        for call in extra.get("tool_calls", []):
             out += count_tokens(json.dumps(call.arguments)) + 5
+        reasoning = _reasoning_tokens(profile, prompt.question, rng) if profile.reasoning else 0
+        if request.logprobs is not None and text:
+            extra["logprobs"] = logprobs_for(text, request.logprobs, f"{seed}|{profile.version}")
         return ModelReply(
             text=text, finish_reason=finish, source=source, input_tokens=input_tokens,
-            output_tokens=max(out, 1), ttft_s=ttft_s, per_token_s=profile.per_token_ms / 1000,
-            model_version=profile.version, system_fingerprint=profile.system_fingerprint,
-            **extra,  # type: ignore[arg-type]
+            output_tokens=max(out, 1) + reasoning, ttft_s=ttft_s + reasoning * profile.per_token_ms / 1000,
+            per_token_s=profile.per_token_ms / 1000, model_version=profile.version,
+            system_fingerprint=profile.system_fingerprint, reasoning_tokens=reasoning, **extra,
         )
 
     lowered = prompt.question.lower()
     if any(k in lowered for k in profile.refusal_keywords):
         return reply("", FinishReason.REFUSAL, AnswerSource.REFUSED, refusal=REFUSAL)
-    if tool := _wants_tool(request, prompt.question):
-        args = fill_schema(tool.parameters, prompt.question, rng)
-        call = ToolCall(id=f"call_{rng.getrandbits(96):024x}", name=tool.name, arguments=args)
-        return reply("", FinishReason.TOOL_CALLS, AnswerSource.TOOL, tool_calls=[call])
-    text, source, cited = _answer(prompt, profile, rng)
-    if request.json_schema is not None:
-        body = json.dumps(fill_schema(request.json_schema, text, rng, answer=text))
-        return reply(body, FinishReason.STOP, AnswerSource.STRUCTURED, cited=cited)
+    turn = agent.read_turn(request.messages, prompt.question)
+    if history := _history(request.messages):
+        prompt = replace(prompt, passages=prompt.passages + history)
+    if turn.results:
+        calls_by_id = {c.id: c for c in turn.calls}
+        text, source, cited = agent.answer(turn, calls_by_id), AnswerSource.CONTEXT, []
+    else:
+        text, source, cited = _answer(prompt, profile, rng)
+    context = "\n".join(p.text for p in prompt.passages)
+    calls = agent.plan(request.tools, request.tool_choice, request.parallel_tool_calls, turn, context, rng, text)
+    if calls:
+        return reply("", FinishReason.TOOL_CALLS, AnswerSource.TOOL, tool_calls=calls)
+    schema = request.json_schema
+    if schema is None and request.json_mode:
+        asked = "\n".join(m.content for m in request.messages if m.role in (Role.SYSTEM, Role.USER))
+        schema = asked_schema(asked)
+    if schema is not None:
+        body, cut = _json_text(schema, request, prompt, text, rng)
+        body, finish, _ = _truncate(body, limit)
+        return reply(body, FinishReason.LENGTH if cut else finish, AnswerSource.STRUCTURED, cited=cited)
     if prompt.has(CITE) and cited:
         text = f"{text} [doc:{cited[0]}]"
     if request.json_mode or prompt.has(JSON_ANSWER):
         text = json.dumps({"answer": text, "sources": cited})
-    text, finish = _truncate(text, request)
-    return reply(text, finish, source, cited=cited)
+    text, finish, matched = _truncate(text, limit, request.stop)
+    return reply(text, finish, source, cited=cited, stop_sequence=matched)
+
+
+def _reasoning_tokens(profile: ModelProfile, question: str, rng: random.Random) -> int:
+    """Hidden reasoning: longer for longer questions, as o-series and gpt-5 models bill it."""
+    return int(profile.reasoning_tokens_base + 24 * len(terms(question)) + rng.randint(0, 64))

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from fake_llm.catalog import Catalog
-from fake_llm.embeddings import embed, to_base64
+from fake_llm.embeddings import embed_for, to_base64
 from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
 from fake_llm.model import generate
@@ -187,7 +187,7 @@ class Provider:
             reply.output_tokens)
         if options["stream"]:
             if flavour is Flavour.ANTHROPIC:
-                ex.frames = anthropic.stream_message(reply, message_id=f"msg_{rid}", model=model,
+                ex.frames = anthropic.stream_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
                                                      extra_ttft_s=ex.extra_ttft_s,
                                                      extra_per_token_s=ex.extra_per_token_s)
             elif route == RESPONSES_ROUTE:
@@ -203,7 +203,7 @@ class Provider:
                                     frames=ex.frames, hang_s=ex.hang_s, exchange=ex, latency_s=latency)
         else:
             if flavour is Flavour.ANTHROPIC:
-                ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=model)
+                ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version)
             elif route == RESPONSES_ROUTE:
                 ex.wire = responses.render(reply, response_id=f"resp_{rid}", created=created)
             else:
@@ -222,10 +222,14 @@ class Provider:
         profile = self.catalog.resolve(model)
         if not profile.embedding:
             raise InvalidRequest(f"The model `{model}` does not support embeddings.", param="model")
-        dim = dims or profile.embedding_dim
+        if dims is not None and not profile.dimensions_param:
+            raise InvalidRequest(f"This model does not support specifying dimensions: `{model}`.", param="dimensions")
+        if dims is not None and not 1 <= dims <= profile.embedding_dim:
+            raise InvalidRequest(f"Invalid value for 'dimensions': `{model}` supports 1 to {profile.embedding_dim} "
+                                 f"dimensions, got {dims}.", param="dimensions")
         data = []
         for i, text in enumerate(texts):
-            vec = embed(text, dim)
+            vec = embed_for(text, profile.embedding_dim, dims)
             data.append({"object": "embedding", "index": i,
                          "embedding": to_base64(vec) if fmt == "base64" else vec})
         tokens = sum(count_tokens(t) for t in texts)

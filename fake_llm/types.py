@@ -3,10 +3,20 @@
 The model is a pure function ``ModelRequest -> ModelReply``; the provider turns a wire request
 into a ``ModelRequest`` and a ``ModelReply`` back into the wire format of the flavour that asked.
 Keeping these types flavour-neutral is what lets one fault act on OpenAI and Anthropic traffic alike.
+
+How each wire maps an agent loop onto ``Message`` (the contract the model core relies on):
+
+- a tool call the assistant made: ``Message(ASSISTANT, text_or_"", tool_calls=(ToolCall(id, name, args),))``
+  (chat ``assistant.tool_calls``; Responses ``function_call`` items; Anthropic ``tool_use`` blocks);
+- a tool's result: ``Message(TOOL, output_text, tool_call_id=id, name=tool_name_if_known)``, one per result
+  (chat ``role: tool``; Responses ``function_call_output``; Anthropic ``tool_result`` blocks, which come
+  before any text of the same user turn);
+- everything else: ``Message(role, text)`` with the text parts joined by newlines.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -38,12 +48,26 @@ class AnswerSource(StrEnum):
     REFUSED = "refused"
     TOOL = "tool"  # answered with a tool call
     STRUCTURED = "structured"  # filled a JSON schema
+    GENERAL = "general"  # a fixed-form reply any model gives: a greeting, an echo, arithmetic
+
+
+@dataclass(frozen=True)
+class ToolCall:
+    id: str
+    name: str
+    arguments: dict[str, Any]
+
+    def __hash__(self) -> int:  # arguments is a dict: hash its canonical JSON, so messages stay hashable
+        return hash((self.id, self.name, json.dumps(self.arguments, sort_keys=True, default=str)))
 
 
 @dataclass(frozen=True)
 class Message:
     role: Role
     content: str
+    tool_calls: tuple[ToolCall, ...] = ()  # an assistant turn that called tools
+    tool_call_id: str | None = None  # a TOOL message: the call it answers
+    name: str | None = None  # a TOOL message: the tool's name, when the wire says it
 
 
 @dataclass(frozen=True)
@@ -54,10 +78,12 @@ class Tool:
 
 
 @dataclass(frozen=True)
-class ToolCall:
-    id: str
-    name: str
-    arguments: dict[str, Any]
+class TokenLogprob:
+    """One output token with its log probability and the most likely alternatives (token, logprob)."""
+
+    token: str
+    logprob: float
+    top: tuple[tuple[str, float], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +97,8 @@ class ModelRequest:
     json_schema: dict[str, Any] | None = None  # response_format json_schema
     json_mode: bool = False  # response_format json_object
     stop: tuple[str, ...] = ()
+    parallel_tool_calls: bool = True  # False: at most one tool call per turn
+    logprobs: int | None = None  # None: not asked; N >= 0: return logprobs with N top alternatives
 
 
 @dataclass
@@ -89,6 +117,9 @@ class ModelReply:
     refusal: str | None = None
     tool_calls: list[ToolCall] = field(default_factory=list)
     cited: list[str] = field(default_factory=list)  # ids of context passages the answer came from
+    stop_sequence: str | None = None  # the stop sequence that ended the text, if one did
+    reasoning_tokens: int = 0  # hidden reasoning of reasoning models, counted in output_tokens
+    logprobs: list[TokenLogprob] | None = None  # set when the request asked for logprobs
 
     @property
     def latency_s(self) -> float:

@@ -16,14 +16,18 @@ from fake_llm.server.runner import serve as serve_app
 
 
 def build_provider_app(*, seed: int, latency_scale: float, admin_token: str,
-                       faults_file: Path | None = None) -> Starlette:
-    """The provider with the fault engine plugged into its stages and the admin API beside it."""
+                       faults_file: Path | None = None, models_file: Path | None = None) -> Starlette:
+    """The provider with the fault engine plugged into its stages and the admin API beside it.
+
+    models_file: a model catalogue (YAML) over the shipped one; None reads $FIREDRILL_MODELS if set.
+    """
     from chaos.admin import admin_routes
     from chaos.engine import FaultEngine
     from chaos.faultfile import load_fault_file
+    from fake_llm.catalog import Catalog
 
     engine = FaultEngine(seed=seed)
-    provider = Provider(hooks=engine, seed=seed)
+    provider = Provider(catalog=Catalog.from_file(models_file), hooks=engine, seed=seed)
     engine.bind(provider)
     if faults_file is not None:
         for fault in load_fault_file(faults_file, seed=seed):
@@ -42,10 +46,19 @@ def build_provider_app(*, seed: int, latency_scale: float, admin_token: str,
               help="Multiplies simulated latency: 0 answers at once, 1 is real time.")
 @click.option("--faults", "faults_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="YAML list of faults with start/stop offsets, loaded at start.")
-def serve(host: str, port: int, seed: int, latency_scale: float, faults_file: Path | None) -> None:
+@click.option("--models", "models_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="YAML model catalogue over the shipped one (also $FIREDRILL_MODELS).")
+def serve(host: str, port: int, seed: int, latency_scale: float, faults_file: Path | None,
+          models_file: Path | None) -> None:
     """Start the fake LLM provider (OpenAI and Anthropic wire formats)."""
+    from fake_llm.errors import CatalogError
+
     token = os.environ.get("FIREDRILL_ADMIN_TOKEN") or secrets.token_urlsafe(18)
-    app = build_provider_app(seed=seed, latency_scale=latency_scale, admin_token=token, faults_file=faults_file)
+    try:
+        app = build_provider_app(seed=seed, latency_scale=latency_scale, admin_token=token, faults_file=faults_file,
+                                 models_file=models_file)
+    except CatalogError as exc:
+        raise click.ClickException(str(exc)) from None
     sock = listen_socket(host, port)
     url = f"http://{host}:{sock.getsockname()[1]}"
     if host not in ("127.0.0.1", "localhost", "::1"):

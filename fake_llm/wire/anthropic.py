@@ -8,7 +8,7 @@ from typing import Any
 from fake_llm.errors import InvalidRequest
 from fake_llm.hooks import Frame, ProviderError
 from fake_llm.tokens import count_tokens, split_tokens
-from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool
+from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool, ToolCall
 from fake_llm.wire.common import dumps, need, sse, stop_list, text_of
 
 _STOP = {FinishReason.STOP: "end_turn", FinishReason.LENGTH: "max_tokens", FinishReason.TOOL_CALLS: "tool_use",
@@ -41,6 +41,36 @@ def error_body(err: ProviderError, request_id: str) -> bytes:
     return dumps(error_payload(err, request_id))
 
 
+def _turn(m: dict[str, Any], i: int) -> list[Message]:
+    """One Anthropic turn onto neutral messages: tool_result blocks become TOOL messages (before the
+    turn's own text), tool_use blocks the assistant's tool calls."""
+    where = f"messages.{i}.content"
+    content = m["content"]
+    if not isinstance(content, list):
+        role = Role.USER if m["role"] == "user" else Role.ASSISTANT
+        return [Message(role, text_of(content, where))]
+    if m["role"] == "assistant":
+        calls = tuple(
+            ToolCall(b["id"] if isinstance(b.get("id"), str) else f"toolu_{i}_{j}", str(b.get("name") or ""),
+                     b["input"] if isinstance(b.get("input"), dict) else {})
+            for j, b in enumerate(content) if isinstance(b, dict) and b.get("type") == "tool_use"
+        )
+        rest = [b for b in content if not (isinstance(b, dict) and b.get("type") == "tool_use")]
+        return [Message(Role.ASSISTANT, text_of(rest, where), tool_calls=calls)]
+    out: list[Message] = []
+    rest = []
+    for j, block in enumerate(content):
+        if isinstance(block, dict) and block.get("type") == "tool_result":
+            call_id = block.get("tool_use_id")
+            out.append(Message(Role.TOOL, text_of(block.get("content"), f"{where}.{j}.content"),
+                               tool_call_id=call_id if isinstance(call_id, str) else None))
+        else:
+            rest.append(block)
+    if rest or not out:
+        out.append(Message(Role.USER, text_of(rest, where)))
+    return out
+
+
 def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
     model = need(body, "model", str, required=True)
     max_tokens = need(body, "max_tokens", int, required=True, what="integer")
@@ -56,8 +86,7 @@ def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, A
             raise InvalidRequest(f"messages.{i}.role: Input should be 'user' or 'assistant'", param=f"messages.{i}")
         if "content" not in m:
             raise InvalidRequest(f"messages.{i}.content: Field required", param=f"messages.{i}.content")
-        role = Role.USER if m["role"] == "user" else Role.ASSISTANT
-        messages.append(Message(role, text_of(m["content"], f"messages.{i}.content")))
+        messages.extend(_turn(m, i))
     tools = []
     for i, t in enumerate(need(body, "tools", list, what="array") or []):
         if not isinstance(t, dict) or not isinstance(t.get("name"), str):
@@ -71,6 +100,7 @@ def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, A
     need(body, "temperature", (int, float), what="number")
     request = ModelRequest(model_version=model, messages=tuple(messages), max_tokens=max_tokens,
                            tools=tuple(tools), tool_choice=tool_choice,
+                           parallel_tool_calls=choice.get("disable_parallel_tool_use") is not True,
                            stop=stop_list(body.get("stop_sequences"), "stop_sequences"))
     return model, request, {"stream": bool(body.get("stream"))}
 

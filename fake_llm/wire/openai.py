@@ -8,7 +8,7 @@ from typing import Any
 from fake_llm.errors import InvalidRequest
 from fake_llm.hooks import Frame, ProviderError
 from fake_llm.tokens import count_tokens, split_tokens
-from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool
+from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool, ToolCall
 from fake_llm.wire.common import dumps, need, sse, stop_list, text_of
 
 _ROLES = {"system": Role.SYSTEM, "developer": Role.SYSTEM, "user": Role.USER,
@@ -40,6 +40,35 @@ def error_body(err: ProviderError, param: str | None = None) -> bytes:
     return dumps({"error": {"message": err.message, "type": etype, "param": param, "code": code}})
 
 
+def tool_arguments(raw: Any) -> dict[str, Any]:
+    """A tool call's arguments as an object: the JSON string the SDKs send, or an object already."""
+    if isinstance(raw, dict):
+        return raw
+    try:
+        value = json.loads(raw) if isinstance(raw, str) and raw.strip() else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _chat_message(m: dict[str, Any], i: int) -> Message:
+    """One chat message onto the neutral form: assistant tool calls and tool results kept as such."""
+    role = _ROLES[m["role"]]
+    text = text_of(m.get("content"), f"messages[{i}].content")
+    if role is Role.TOOL:
+        call_id = m.get("tool_call_id")
+        return Message(role, text, tool_call_id=call_id if isinstance(call_id, str) else None,
+                       name=m["name"] if isinstance(m.get("name"), str) else None)
+    calls = []
+    for j, c in enumerate(m.get("tool_calls") or []):
+        fn = c.get("function") if isinstance(c, dict) else None
+        if not isinstance(fn, dict):
+            continue
+        call_id = c.get("id") if isinstance(c.get("id"), str) else f"call_{i}_{j}"
+        calls.append(ToolCall(call_id, str(fn.get("name") or ""), tool_arguments(fn.get("arguments"))))
+    return Message(role, text, tool_calls=tuple(calls))
+
+
 def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
     """(requested model, the neutral request, wire options) or InvalidRequest naming the field."""
     model = need(body, "model", str, required=True)
@@ -59,7 +88,7 @@ def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]
         if "content" not in m and not m.get("tool_calls"):
             raise InvalidRequest(f"Missing required parameter: 'messages[{i}].content'.",
                                  param=f"messages[{i}].content")
-        messages.append(Message(_ROLES[role], text_of(m.get("content"), f"messages[{i}].content")))
+        messages.append(_chat_message(m, i))
     tools = []
     for i, t in enumerate(need(body, "tools", list, what="array") or []):
         fn = t.get("function") if isinstance(t, dict) else None
@@ -69,7 +98,8 @@ def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]
         tools.append(Tool(fn["name"], fn.get("description") or "", fn.get("parameters") or {}))
     choice = body.get("tool_choice")
     if isinstance(choice, dict):
-        choice = (choice.get("function") or {}).get("name")
+        fn = choice.get("function")
+        choice = fn.get("name") if isinstance(fn, dict) else None
     fmt = need(body, "response_format", dict, what="object") or {}
     schema = None
     if fmt.get("type") == "json_schema":
@@ -97,8 +127,15 @@ def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]
         model_version=model, messages=tuple(messages), max_tokens=max_tokens, seed=body.get("seed"),
         tools=tuple(tools), tool_choice=choice if isinstance(choice, str) else None, json_schema=schema,
         json_mode=fmt.get("type") == "json_object", stop=stop_list(body.get("stop"), "stop"),
+        parallel_tool_calls=body.get("parallel_tool_calls") is not False,
+        logprobs=_top_logprobs(body) if body.get("logprobs") is True else None,
     )
     return model, request, options
+
+
+def _top_logprobs(body: dict[str, Any]) -> int:
+    top = body.get("top_logprobs")
+    return min(max(top, 0), 20) if isinstance(top, int) and not isinstance(top, bool) else 0
 
 
 def _usage(reply: ModelReply) -> dict[str, Any]:

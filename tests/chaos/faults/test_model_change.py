@@ -27,5 +27,5 @@ def test_unknown_target_version_is_rejected_with_the_known_ones() -> None:
     from chaos.errors import FaultError
     from chaos.faults.registry import build_fault
 
-    with pytest.raises(FaultError, match="known: fd-embed-1"):
+    with pytest.raises(FaultError, match="known: .*fd-large-2026-11-15"):
         build_fault("model_change", id="m", params={"to_version": "gpt-5"})

@@ -1,0 +1,242 @@
+"""The model in an agent loop: which tools a question needs, which it has already had, and the answer.
+
+A real model calls ``get_weather`` for "What's the weather in Paris?", reads the tool's result on the
+next turn and answers from it; it does not call the tool again. Here: ``plan`` decides the calls still
+needed since the user's last message (none once every needed tool has answered), honouring
+``tool_choice`` (auto / none / required / a named function) and ``parallel_tool_calls``; ``answer``
+turns the tool results into the reply. Output tools (pydantic-ai's ``final_result``) are called last,
+with arguments filled from the results.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from fake_llm.context import Passage, rank, terms
+from fake_llm.extract import Extractor, kind_of, reference_date, words_of
+from fake_llm.schema_fill import fill_schema
+from fake_llm.types import Message, Role, Tool, ToolCall
+
+# Tool-name words that say how, not what: "get_weather" is about weather.
+_VERBS = frozenset("get fetch lookup look up search find check query retrieve read list show call run do make "
+                   "create tool func function api current calculate compute add sum multiply subtract divide "
+                   "calc".split())
+_MATH = {"add": ("+", "plus", "sum", "add", "total"), "sum": ("+", "plus", "sum", "add", "total"),
+         "multiply": ("*", "×", "times", "multiply", "product", "multiplied"),
+         "subtract": ("-", "minus", "subtract", "difference"), "divide": ("/", "÷", "divided", "divide", "quotient"),
+         "calculat": ("+", "-", "*", "/", "calculate", "compute", "math"), "calculator": ("+", "-", "*", "/")}
+_SYNONYMS = {"rain": "weather", "raining": "weather", "forecast": "weather", "temperature": "weather",
+             "sunny": "weather", "cold": "weather", "hot": "weather", "warm": "weather", "clock": "time",
+             "stock": "price", "share": "price", "translate": "translation", "email": "mail"}
+_FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|now|also|then)\b", re.I)
+_OUTPUT_TOOL = re.compile(r"^final_(?:result|output|answer)", re.I)
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    call_id: str | None
+    name: str
+    output: str
+
+
+@dataclass
+class Turn:
+    """The conversation as an agent loop sees it."""
+
+    question: str = ""
+    calls: list[ToolCall] = field(default_factory=list)  # made since the user's last message
+    results: list[ToolResult] = field(default_factory=list)  # their results
+    earlier_calls: list[ToolCall] = field(default_factory=list)  # made for earlier questions
+    earlier_questions: list[str] = field(default_factory=list)
+
+
+def read_turn(messages: tuple[Message, ...], question: str) -> Turn:
+    last_user = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1)
+    names: dict[str, str] = {}
+    turn = Turn(question=question)
+    for i, m in enumerate(messages):
+        for call in m.tool_calls:
+            names[call.id] = call.name
+            (turn.calls if i > last_user else turn.earlier_calls).append(call)
+        if m.role is Role.TOOL and i > last_user:
+            name = m.name or names.get(m.tool_call_id or "", "") or ""
+            turn.results.append(ToolResult(m.tool_call_id, name, m.content))
+        if m.role is Role.USER and i < last_user and m.content.strip():
+            turn.earlier_questions.append(m.content)
+    return turn
+
+
+def is_output_tool(tool: Tool) -> bool:
+    """A tool whose call is the final answer (pydantic-ai's output tools), not a function to run."""
+    return bool(_OUTPUT_TOOL.match(tool.name)) or "final response" in tool.description.lower()
+
+
+def _question_terms(question: str) -> set[str]:
+    asked = set(terms(question))
+    asked |= {_SYNONYMS[t] for t in asked if t in _SYNONYMS}
+    lowered = question.lower()
+    for key, cues in _MATH.items():
+        cued = any((c in lowered) if not c.isalpha() else re.search(rf"\b{c}", lowered) for c in cues)
+        if cued and (re.search(r"\d", question) or key in asked):
+            asked.add(key)
+    return asked
+
+
+def relevance(tool: Tool, question: str) -> float:
+    """2 per tool-name word the question uses, 1 per description word (at most 3), 0.5 per parameter."""
+    asked = _question_terms(question)
+    name_words = [w for w in words_of(tool.name) if w not in _VERBS or w in _MATH]
+    name_terms = {t for w in name_words for t in terms(w)} | {w for w in name_words if w in _MATH}
+    for w in words_of(tool.name):
+        name_terms |= {k for k in _MATH if w.startswith(k)}
+    score = 2.0 * len(asked & name_terms)
+    score += min(3, len(asked & set(terms(tool.description))))
+    params = (tool.parameters.get("properties") or {}) if isinstance(tool.parameters, dict) else {}
+    score += 0.5 * len(asked & {t for p in params for t in terms(" ".join(words_of(str(p))))})
+    if tool.name.lower() in question.lower():
+        score += 4
+    return score
+
+
+def _canon(arguments: dict[str, Any]) -> str:
+    return json.dumps(arguments, sort_keys=True, default=str)
+
+
+def _call_id(rng: random.Random) -> str:
+    return f"call_{rng.getrandbits(96):024x}"
+
+
+def arguments_for(tool: Tool, text: str, rng: random.Random, *, answer: str | None = None,
+                  today: date | None = None) -> dict[str, Any]:
+    """The tool's arguments from the user's words: required fields always, optional ones when the text
+    has a value for them (a real model leaves out what it does not know)."""
+    schema = tool.parameters if isinstance(tool.parameters, dict) else {}
+    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
+    filled = fill_schema({**schema, "type": "object"}, text, rng, answer=answer, today=today).value
+    if not isinstance(filled, dict):
+        return {}
+    probe = Extractor(text, today)
+    out = {}
+    for key, value in filled.items():
+        sub = props.get(key) if isinstance(props.get(key), dict) else {}
+        if key in required or _mentioned(probe, key, sub):
+            out[key] = value
+    return out
+
+
+def _mentioned(probe: Extractor, key: str, sub: dict[str, Any]) -> bool:
+    if isinstance(sub.get("enum"), list):
+        return probe.enum(sub["enum"]) is not None
+    kind = sub.get("type")
+    if kind in ("integer", "number"):
+        return probe.number(key, consume=False) is not None and kind_of(key) is None
+    if kind == "string" or kind is None:
+        return kind_of(key, sub.get("format")) not in (None, "query") and probe.string(
+            key, sub.get("format"), consume=False) is not None
+    return probe.mentions(" ".join(words_of(key)))
+
+
+def _calls_for(tool: Tool, text: str, rng: random.Random, today: date | None) -> list[ToolCall]:
+    """One call, or one per place when the user named several ("Paris and London")."""
+    args = arguments_for(tool, text, rng, today=today)
+    props = (tool.parameters.get("properties") or {}) if isinstance(tool.parameters, dict) else {}
+    for key, value in args.items():
+        sub = props.get(key) if isinstance(props.get(key), dict) else {}
+        if isinstance(value, str) and sub.get("type", "string") == "string":
+            many = Extractor(text).all_of(key, sub.get("format"))
+            if len(many) > 1 and value in many:
+                return [ToolCall(_call_id(rng), tool.name, {**args, key: v}) for v in many]
+    return [ToolCall(_call_id(rng), tool.name, args)]
+
+
+def plan(tools: tuple[Tool, ...], tool_choice: str | None, parallel: bool, turn: Turn, context: str,
+         rng: random.Random, answer: str) -> list[ToolCall]:
+    """The tool calls to make now; empty when the model should answer in text."""
+    if not tools or tool_choice == "none":
+        return []
+    text = "\n".join([turn.question, *(r.output for r in turn.results), context])
+    today = reference_date(context)
+    named = next((t for t in tools if t.name == tool_choice), None)
+    if named is not None:
+        extra = answer if is_output_tool(named) else None
+        return [ToolCall(_call_id(rng), named.name, arguments_for(named, text, rng, answer=extra, today=today))]
+    functions = [t for t in tools if not is_output_tool(t)]
+    outputs = [t for t in tools if is_output_tool(t)]
+    needed = _needed(functions, turn, rng, today)
+    done = {(c.name, _canon(c.arguments)) for c in turn.calls}
+    done_names = {c.name for c in turn.calls}
+    planned_names = [c.name for c in needed]
+    remaining = [c for c in needed if (c.name, _canon(c.arguments)) not in done
+                 and (c.name not in done_names or planned_names.count(c.name) > 1)]
+    if remaining:
+        return remaining if parallel else remaining[:1]
+    if outputs:
+        return [ToolCall(_call_id(rng), outputs[0].name,
+                         arguments_for(outputs[0], text, rng, answer=answer, today=today))]
+    if tool_choice == "required":
+        best = max(functions or list(tools), key=lambda t: relevance(t, turn.question))
+        return [ToolCall(_call_id(rng), best.name, arguments_for(best, text, rng, today=today))]
+    return []
+
+
+def _needed(functions: list[Tool], turn: Turn, rng: random.Random, today: date | None) -> list[ToolCall]:
+    scored = sorted(((relevance(t, turn.question), i, t) for i, t in enumerate(functions)), key=lambda s: (-s[0], s[1]))
+    chosen = [t for score, _, t in scored if score >= 2]
+    if not chosen and turn.earlier_calls and (_FOLLOW_UP.match(turn.question) or len(terms(turn.question)) <= 3):
+        previous = next((t for t in functions if t.name == turn.earlier_calls[-1].name), None)
+        if previous is not None:
+            calls = _calls_for(previous, turn.question, rng, today)
+            base = turn.earlier_calls[-1].arguments
+            return [ToolCall(c.id, c.name, {**base, **c.arguments}) for c in calls]
+    if len(chosen) > 1:  # several tools: only those the question names, not every loose match
+        top = scored[0][0]
+        chosen = [t for score, _, t in scored if score >= 2 and (score >= 4 or score == top)]
+    text = turn.question
+    return [call for tool in chosen for call in _calls_for(tool, text, rng, today)]
+
+
+def _noun(name: str) -> str:
+    words = [w for w in words_of(name) if w not in _VERBS and not w.isdigit()]
+    return " ".join(words)
+
+
+def _readable(output: str) -> str:
+    """A tool's output as words: JSON objects become 'key: value' pairs."""
+    try:
+        value = json.loads(output)
+    except ValueError:
+        return output.strip()
+    if isinstance(value, dict):
+        return ", ".join(f"{str(k).replace('_', ' ')}: {_readable(json.dumps(v))}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(_readable(json.dumps(v)) for v in value[:10])
+    return str(value)
+
+
+def answer(turn: Turn, calls_by_id: dict[str, ToolCall]) -> str:
+    """The reply once the tools have answered: each result said plainly, long ones by their best sentence."""
+    sentences = []
+    for result in turn.results:
+        call = calls_by_id.get(result.call_id or "")
+        noun = _noun(result.name)
+        about = ", ".join(str(v) for v in (call.arguments.values() if call else []) if isinstance(v, str | int | float)
+                          and not isinstance(v, bool))[:80]
+        body = _readable(result.output)
+        if len(body) > 400:
+            ranked = rank(turn.question, (Passage(body),))
+            body = " ".join(c.sentence for c in ranked[:2]) or body[:400]
+        if re.match(r"^\s*(?:error|exception|failed)\b", body, re.I):
+            sentences.append(f"I couldn't get the {noun or 'result'}: {body}")
+        elif noun and about:
+            sentences.append(f"The {noun} for {about}: {body}".rstrip(".") + ".")
+        elif noun:
+            sentences.append(f"The {noun} is {body}".rstrip(".") + ".")
+        else:
+            sentences.append(f"The result is {body}".rstrip(".") + ".")
+    return " ".join(sentences)
