@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chaos import evidence
+from chaos.clock import clock_label
 from chaos.oncall import OnCallView
 from chaos.onset import Onset, find_onset
 from chaos.taxonomy import Cause, Row, Symptom
 
 RATE_LIMIT_CODES = ("rate_limit", "quota", "429")
-SCHEMA_ERRORS = {"response_schema_mismatch", "output_parse_error"}
+SCHEMA_ERRORS = {"APIResponseValidationError", "JSONDecodeError"}
 EXAMINE = 6  # failing traces a person opens one by one
 ALERT_SYMPTOM = {"error_rate": Symptom.ERRORS, "refusal_rate": Symptom.REFUSALS, "quality": Symptom.WRONG_ANSWERS,
                  "latency_p99": Symptom.LATENCY, "cost_anomaly": Symptom.COST}
@@ -88,16 +89,34 @@ class _Look:
         view.traces(failing=True)
         end = view.now_s() if contained_s is None else contained_s
         live = [t for t in view.seen.values() if t["attributes"]["firedrill.fallback"] == "off" and t["t_s"] <= end]
+        self.live, self.end_s = live, end
         self.onset: Onset = find_onset(sorted(view.metrics.values(), key=lambda m: m["t_s"]), end_s=end,
                                        failing_s=[t["t_s"] for t in live if _failed(t)], paged_s=view.paged_seen_s)
-        self.before = [t for t in live if t["t_s"] < self.onset.t_s]
-        self.during = [t for t in live if t["t_s"] >= self.onset.t_s]
-        self.failing = sorted((t for t in self.during if _failed(t)), key=lambda t: t["t_s"])
-        graded = [t for t in self.during if _graded(t)]
-        self.share = len([t for t in graded if _failed(t)]) / max(1, len(graded))
+        self.split(self.onset.t_s)
         self.changes = [c for c in view.changes() if c["author"] != view.actor]
         self.notes: list[str] = [f"onset {self.onset.label} ({self.onset.reason})"]
         self.symptom = Symptom.WRONG_ANSWERS
+
+    def split(self, t_s: float) -> None:
+        """Evidence before and from ``t_s``: the onset, or later the moment the diagnosed symptom itself began
+        (two things can go wrong minutes apart, and each is read from its own start)."""
+        self.split_s = t_s
+        self.before = [t for t in self.live if t["t_s"] < t_s]
+        self.during = [t for t in self.live if t["t_s"] >= t_s]
+        self.failing = sorted((t for t in self.during if _failed(t)), key=lambda t: t["t_s"])
+        graded = [t for t in self.during if _graded(t)]
+        self.share = len([t for t in graded if _failed(t)]) / max(1, len(graded))
+        points = sorted(self.view.metrics.values(), key=lambda m: m["t_s"])
+        self.metrics_before = [m for m in points if 60 <= m["t_s"] < t_s]
+        self.metrics_after = [m for m in points if t_s + 60 <= m["t_s"] <= self.end_s]
+
+    def ratio(self, metric: str) -> float:
+        """Mean of ``metric`` after the split over its mean before (1.0 without data)."""
+        before = [m[metric] for m in self.metrics_before if m.get(metric) is not None and m.get("requests")]
+        after = [m[metric] for m in self.metrics_after if m.get(metric) is not None and m.get("requests")]
+        if not before or not after or not sum(before):
+            return 1.0
+        return (sum(after) / len(after)) / (sum(before) / len(before))
 
     def change_for(self, cause: Cause, *, exonerated: tuple[str, ...] = ()) -> str | None:
         """The latest change of a kind that can carry ``cause``, from 10 minutes before the symptom's own
@@ -119,7 +138,7 @@ class _Look:
         if named:
             return named[-1]["id"]
         first = min((t["t_s"] for t in self.failing if t["attributes"]["firedrill.prompt.version"] == version),
-                    default=self.onset.t_s)
+                    default=self.split_s)
         before = [c for c in deploys if c["t_s"] <= first]
         return before[-1]["id"] if before else None
 
@@ -163,10 +182,13 @@ def diagnose(view: OnCallView, *, contained_s: float | None = None) -> Diagnosis
     look = _Look(view, contained_s)
     symptom = look.symptom = _symptom(look)
     look.notes.append(f"symptom {symptom.value}")
+    own = look.onset.starts.get(symptom.value)
+    if own is not None and own - 45 > look.onset.t_s + 60:
+        look.split(own - 45)
+        look.notes.append(f"{symptom.value} itself from {clock_label(own - 45)}")
     branch = {Symptom.ERRORS: _errors, Symptom.REFUSALS: _refusals, Symptom.LATENCY: _latency,
               Symptom.COST: _cost}.get(symptom, _wrong_answers)
     d = branch(look)
-    own = look.onset.starts.get(symptom.value)
     d.started_s = look.onset.t_s if own is None else max(look.onset.t_s, own - 45)
     d.fraction, d.evidence = look.share, look.notes
     if d.segment is None and d.symptom in (Symptom.WRONG_ANSWERS, Symptom.REFUSALS, Symptom.ERRORS):
@@ -207,10 +229,18 @@ def _errors(look: _Look) -> Diagnosis:
         pinned = _working_model(look, sample)
         return _made(Row.ERRORS, Symptom.ERRORS, Cause.API_CHANGE,
                      look.change_for(Cause.API_CHANGE, exonerated=("prompt_deploy",)), pinned_model=pinned)
-    status = look.view.provider_status()
-    if status:
-        look.notes.append(f"provider status page: {status}")
+    incident = _provider_incident(look.view.provider_status())
+    if incident:
+        look.notes.append(f"provider status page: {incident}")
     return _made(Row.ERRORS, Symptom.ERRORS, Cause.PROVIDER, None)
+
+
+def _provider_incident(status: dict[str, Any] | None) -> str | None:
+    """The open incident on the provider's status page, in words (None when it shows nothing)."""
+    for incident in (status or {}).get("incidents", []):
+        if incident.get("status") != "resolved":
+            return f"{incident.get('title')} ({incident.get('status')})"
+    return None
 
 
 def _refusals(look: _Look) -> Diagnosis:
@@ -223,10 +253,23 @@ def _refusals(look: _Look) -> Diagnosis:
     return _made(Row.REFUSALS, Symptom.REFUSALS, Cause.SAFETY, look.change_for(Cause.SAFETY), topics=topics)
 
 
+def _ms_per_token(traces: list[dict[str, Any]]) -> float | None:
+    """Median latency per input token of answered requests: flat when longer prompts explain the slowness."""
+    rates = sorted(float(t["attributes"]["firedrill.latency_ms"]) / t["attributes"]["gen_ai.usage.input_tokens"]
+                   for t in traces if t["status"] == "ok" and t["attributes"]["gen_ai.usage.input_tokens"])
+    return rates[len(rates) // 2] if rates else None
+
+
 def _latency(look: _Look) -> Diagnosis:
-    ratio = look.onset.ratio("avg_context_tokens")
-    look.notes.append(f"average context length x{ratio:.2f} since the onset")
-    if ratio >= 1.25:
+    ratio = look.ratio("avg_context_tokens")
+    before, during = _ms_per_token(look.before), _ms_per_token(look.during)
+    per_token = during / before if before and during else 1.0
+    look.notes.append(f"average context length x{ratio:.2f} since the onset, latency per input token x{per_token:.2f}")
+    status = look.view.provider_status()
+    incident = _provider_incident(status)
+    if incident:
+        look.notes.append(f"provider status page: {incident}")
+    if ratio >= 1.25 and per_token < 1.6 and not incident:
         return _made(Row.LATENCY, Symptom.LATENCY, Cause.CONTEXT_GROWTH, look.change_for(Cause.CONTEXT_GROWTH))
     limited = [t for t in look.during if any(k in str(t["attributes"]["error.type"]) for k in RATE_LIMIT_CODES)]
     if len(limited) >= 0.05 * max(1, len(look.during)):
@@ -242,9 +285,9 @@ def _mean(traces: list[dict[str, Any]], attribute: str) -> float:
 def _cost(look: _Look) -> Diagnosis:
     before, during = look.before, look.during
     out = _mean(during, "gen_ai.usage.output_tokens") / max(1.0, _mean(before, "gen_ai.usage.output_tokens"))
-    context = look.onset.ratio("avg_context_tokens")
+    context = look.ratio("avg_context_tokens")
     attempts = _mean(during, "firedrill.attempts")
-    traffic = look.onset.ratio("request_rate")
+    traffic = look.ratio("request_rate")
     look.notes.append(f"output tokens x{out:.2f}, context x{context:.2f}, attempts {attempts:.2f}, "
                       f"requests x{traffic:.2f}")
     if context >= 1.25:
@@ -268,7 +311,7 @@ def _wrong_answers(look: _Look) -> Diagnosis:
     if len(stale) >= max(1, len(details) / 3):
         topics = [t for t, _ in Counter(d["topic"] for d in stale).most_common(1)]
         return _made(Row.STALE, Symptom.STALE_INFORMATION, Cause.INDEX, look.change_for(Cause.INDEX), topics=topics)
-    sample = details[-3:]
+    sample = details  # a replay is one draw of a probabilistic model: replay every failing trace opened
     reproduced = [d for d, r in zip(sample, look.replays(sample), strict=True) if not evidence.answered_well(r)]
     look.notes.append(f"{len(reproduced)}/{len(sample)} failing requests reproduce")
     exonerated: tuple[str, ...] = ()

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from chaos.errors import FaultError, UnknownFaultError
-from chaos.faults.base import Fault
+from chaos.faults.base import Fault, model_matches
 from fake_llm.hooks import Stage
 
 
@@ -64,8 +64,8 @@ class FaultEngine:
             return
         info = ctx.info
         models = self._stage_models.get(stage)
-        if models is not None and info.model not in models:
-            return  # every fault of this stage targets other models: the common idle case, at one lookup
+        if models is not None and not model_matches(info, models):
+            return  # every fault of this stage targets other models: the common idle case, at a few lookups
         now = self.clock() if self._scheduled else 0.0
         for fault in faults:
             if (not self._scheduled or fault.active_at(now)) and fault.hits(info):
@@ -131,7 +131,7 @@ class FaultEngine:
 
     def _reindex(self) -> None:
         by_stage: dict[Stage, list[Fault]] = {}
-        for fault in self._faults.values():
+        for fault in sorted(self._faults.values(), key=lambda f: f.order):  # stable: routing faults first
             by_stage.setdefault(fault.stage, []).append(fault)
         self._by_stage = {stage: tuple(fs) for stage, fs in by_stage.items()}
         self._stage_models = {

@@ -98,10 +98,29 @@ class FaultEntry(Strict):
 
 
 class ChangeEntry(Strict):
+    """A change-log entry. A ``prompt_deploy`` really ships a prompt version (the current text plus
+    ``prompt_append``), so traces show it and rolling it back works, as in production."""
+
     id: str
     kind: ChangeKind
     summary: str
     author: str = "deploy-bot"
+    prompt_append: str | None = None  # prompt_deploy only: text the new version adds to the prompt
+
+    @model_validator(mode="after")
+    def _prompt_only(self) -> ChangeEntry:
+        if self.prompt_append is not None and self.kind is not ChangeKind.PROMPT_DEPLOY:
+            raise ValueError("prompt_append belongs to a prompt_deploy change")
+        return self
+
+
+def apply_change(world: Any, change: ChangeEntry) -> None:
+    """Put one timeline change into the world: a prompt deploy ships a version, the rest is a log entry."""
+    if change.kind is ChangeKind.PROMPT_DEPLOY:
+        text = world.prompts.current.text + (f"\n{change.prompt_append}" if change.prompt_append else "")
+        world.deploy_prompt(text, message=change.summary, by=change.author, change_id=change.id)
+    else:
+        world.add_change(change.kind.value, change.summary, author=change.author, change_id=change.id)
 
 
 class TimelineItem(Strict):

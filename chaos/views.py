@@ -45,7 +45,8 @@ def trace_view(a: Answer, judged: bool | None, *, brief: bool = False, world: Wo
                 a.system_fingerprint, "gen_ai.usage.input_tokens": a.input_tokens,
             "gen_ai.usage.output_tokens": a.output_tokens, "error.type": a.error_type,
             "http.response.status_code": a.http_status, "firedrill.prompt.version": a.prompt_version,
-            "firedrill.cost_usd": round(a.cost_usd, 6), "firedrill.latency_ms": round(a.latency_s * 1000, 1),
+            "firedrill.cost_usd": round(a.cost_usd, 6),
+            "firedrill.context_tokens": a.context_tokens, "firedrill.latency_ms": round(a.latency_s * 1000, 1),
             "firedrill.fallback": a.fallback, "firedrill.attempts": a.attempts,
         },
     }
@@ -94,7 +95,7 @@ def status_view(snap: DrillSnapshot) -> dict[str, Any]:
         "metrics": latest,
         "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
                    for key in ("request_rate", "error_rate", "p99_ms", "quality", "refusal_rate", "cost_per_min",
-                               "avg_context_tokens")},
+                               "avg_context_tokens", "avg_output_tokens", "cost_per_request")},
         "alerts": [{"alert": a.alert, "since": clock_label(a.t_s), "value": round(a.value, 4),
                     "threshold": a.threshold} for a in world.telemetry.firing.values()],
         "changes": [change_view(c) for c in world.changes.entries[-8:]],

@@ -40,6 +40,10 @@ class RequestInfo:
     flavour: Flavour
     route: str
     model: str  # the model name or alias the caller asked for
+    # the dated snapshot that will serve it and its family (a ``model_change`` re-points the snapshot
+    # before any other fault looks), so a fault can sit on one snapshot or on every version of a model
+    model_version: str = ""
+    model_family: str = ""
     headers: Mapping[str, str] = field(default_factory=dict)  # lower-case names
     text: str = ""  # the user's message
     segment: str | None = None

@@ -167,7 +167,8 @@ class Provider:
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         info = RequestInfo(key=self._request_key(body, retry), flavour=flavour, route=route, model=model,
                            headers=headers, text=question, segment=headers.get("x-firedrill-segment"),
-                           topic=headers.get("x-firedrill-topic"))
+                           topic=headers.get("x-firedrill-topic"), model_version=profile.version,
+                           model_family=profile.family)
         ex = Exchange(info=info, body=body, model_version=profile.version)
         self.hooks.apply(Stage.PROVIDER_REQUEST, ex)
         if ex.drop_connection:

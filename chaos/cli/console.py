@@ -46,7 +46,8 @@ def dashboard(status: dict[str, Any]) -> Group:
     rows = [("requests/s", "request_rate", "{:.1f}"), ("error rate", "error_rate", "{:.1%}"),
             ("latency p99 ms", "p99_ms", "{:.0f}"), ("quality (judge)", "quality", "{:.0%}"),
             ("refusal rate", "refusal_rate", "{:.1%}"), ("cost $/min", "cost_per_min", "{:.3f}"),
-            ("context tokens", "avg_context_tokens", "{:.0f}")]
+            ("context tokens", "avg_context_tokens", "{:.0f}"), ("output tokens", "avg_output_tokens", "{:.0f}"),
+            ("cost $/request", "cost_per_request", "{:.5f}")]
     for label, key, fmt in rows:
         value = m.get(key)
         metrics.add_row(label, "-" if value is None else fmt.format(value), sparkline(s.get(key, [])))
@@ -112,11 +113,14 @@ def traces(failing: bool, limit: int, model: str | None, prompt: str | None, top
     query = urlencode({"failing": str(failing).lower(), "limit": limit, **{k: v for k, v in
                        {"model": model, "prompt": prompt, "topic": topic, "segment": segment}.items() if v}})
     result = call("GET", url, f"/drill/traces?{query}", token)["traces"]
-    table = Table("trace", "time", "segment", "topic", "status", "judge", "model", "prompt", "question")
+    table = Table("trace", "time", "segment", "topic", "status", "judge", "model", "prompt", "ctx tok", "out tok",
+                  "cost $", "ms", "question")
     for t in result:
         a = t["attributes"]
         table.add_row(t["trace_id"], t["time"], t["segment"], t["topic"], t["status"], t["judge"] or "",
-                      a["gen_ai.response.model"] or "", a["firedrill.prompt.version"] or "", t["question"][:60])
+                      a["gen_ai.response.model"] or "", a["firedrill.prompt.version"] or "",
+                      str(a.get("firedrill.context_tokens") or ""), str(a["gen_ai.usage.output_tokens"] or ""),
+                      f"{a['firedrill.cost_usd']:.5f}", f"{a['firedrill.latency_ms']:.0f}", t["question"][:60])
     Console().print(table)
 
 

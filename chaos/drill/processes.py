@@ -24,7 +24,7 @@ from chaos.errors import FaultError
 from chaos.events import EventKind
 from chaos.faults.base import Fault
 from chaos.faults.registry import build_fault
-from chaos.scenario import FaultEntry, Scenario, TrafficShape
+from chaos.scenario import FaultEntry, Scenario, TrafficShape, apply_change
 from chaos.taxonomy import Action, action_key
 from chaos.views import answer_event
 from fake_llm.world.changelog import Change
@@ -147,8 +147,7 @@ class DrillModel:
                 yield self.env.timeout(item.at_s - self.env.now)
             with self.lock:
                 if item.change is not None:
-                    c = item.change
-                    self.world.add_change(c.kind.value, c.summary, author=c.author, change_id=c.id)
+                    apply_change(self.world, item.change)
                 elif item.fault is not None:
                     fault = self.start_fault(item.fault, f"{item.fault.type}-{i + 1}")
                     if item.stop_s is not None:

@@ -30,7 +30,10 @@ class Targeting(BaseModel):
 
     fraction: float = Field(1.0, ge=0.0, le=1.0)
     first_n: int | None = Field(None, ge=0)  # hit the first N matching requests, then pass
-    models: list[str] = Field(default_factory=list)  # requested model names or aliases
+    # a model as the caller named it (alias or dated version), a dated snapshot, or a model family:
+    # ``fd-large`` hits every fd-large snapshot however it was asked for (pinning a version does not
+    # escape it), ``fd-large-2026-11-15`` hits only requests that snapshot serves
+    models: list[str] = Field(default_factory=list)
     flavours: list[Flavour] = Field(default_factory=list)
     routes: list[str] = Field(default_factory=list)  # path prefixes, e.g. /v1/chat/completions
     headers: dict[str, str] = Field(default_factory=dict)  # header name -> exact value
@@ -44,7 +47,7 @@ class Targeting(BaseModel):
         checks: list[Callable[[RequestInfo], bool]] = []
         if self.models:
             models = frozenset(self.models)
-            checks.append(lambda info: info.model in models)
+            checks.append(lambda info: model_matches(info, models))
         if self.flavours or self.routes or self.headers or self.keywords or self.topics or self.segments:
             checks.append(self.selects)
         if not checks:
@@ -56,7 +59,7 @@ class Targeting(BaseModel):
 
     def selects(self, info: RequestInfo) -> bool:
         """Every condition except ``fraction`` and ``first_n``: those need the fault's state."""
-        if self.models and info.model not in self.models:
+        if self.models and not model_matches(info, frozenset(self.models)):
             return False
         if self.flavours and info.flavour not in self.flavours:
             return False
@@ -72,6 +75,11 @@ class Targeting(BaseModel):
         if self.topics and info.topic not in self.topics:
             return False
         return not (self.segments and info.segment not in self.segments)
+
+
+def model_matches(info: RequestInfo, models: frozenset[str]) -> bool:
+    """Does a request fall under ``models``: by the name asked for, the snapshot serving it, or its family?"""
+    return info.model in models or info.model_version in models or info.model_family in models
 
 
 def unit_hash(*parts: object) -> float:
@@ -91,6 +99,9 @@ class Fault:
     stage: ClassVar[Stage]
     Params: ClassVar[type[Params]] = Params
     description: ClassVar[str] = ""
+    # faults of a stage act in this order, then in the order added: a fault that re-points the serving
+    # snapshot (model_change) goes first so the others see the snapshot that really serves the request
+    order: ClassVar[int] = 0
 
     def __init__(
         self,

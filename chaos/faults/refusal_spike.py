@@ -9,7 +9,7 @@ from chaos.faults.refusal import Refusal, RefusalParams
 
 class RefusalSpikeParams(RefusalParams):
     change_id: str | None = None
-    change_summary: str | None = "provider notice: updated safety policies for fd-large"
+    change_summary: str | None = None  # a change-log entry the fault writes on start (none by default)
 
 
 class RefusalSpike(Refusal):

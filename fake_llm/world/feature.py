@@ -125,6 +125,7 @@ class Feature:
         if direct:
             answer.fallback = "off"
         alias = model or (c.backup_model if c.fallback == "backup-model" and not direct else c.model)
+        profile = self.provider.catalog.resolve(alias)
         info = RequestInfo(
             key=trace_id,
             flavour=Flavour.ASSISTANT,
@@ -133,6 +134,8 @@ class Feature:
             text=question.text,
             segment=segment,
             topic=question.topic,
+            model_version=profile.version,
+            model_family=profile.family,
         )
         self._answer_with_model(answer, info, alias, prompt_version)
         if answer.served and c.disclaimer:
@@ -212,25 +215,25 @@ class Feature:
             doc = json.loads(result.body or b"")
             message = doc["choices"][0]["message"]
         except (ValueError, KeyError, IndexError, TypeError):
-            answer.status, answer.error_type = "error", "response_schema_mismatch"
+            answer.status, answer.error_type = "error", "APIResponseValidationError"
             return
         if message.get("refusal"):
             answer.status, answer.text = "refused", message["refusal"]
             return
         raw = message.get("content")
         if not isinstance(raw, str):
-            answer.status, answer.error_type = "error", "response_schema_mismatch"
+            answer.status, answer.error_type = "error", "APIResponseValidationError"
             return
         parsed = ParsingContext(info, raw, None, [])
         try:
             out = json.loads(raw)
             parsed.answer, parsed.sources = str(out["answer"]), list(out.get("sources") or [])
         except (ValueError, KeyError, TypeError):
-            parsed.error = "output_parse_error"
+            parsed.error = "JSONDecodeError"
         self.hooks.apply(Stage.PARSING, parsed)
         answer.faults += parsed.injected
         if parsed.answer is None:
-            answer.status, answer.error_type = "error", parsed.error or "output_parse_error"
+            answer.status, answer.error_type = "error", parsed.error or "JSONDecodeError"
             return
         answer.text, answer.sources, answer.served, answer.status = parsed.answer, parsed.sources, True, "ok"
         if answer.text.startswith("I'm sorry, but I can't"):

@@ -28,6 +28,8 @@ class Metrics:
     cost_per_min: float
     avg_context_tokens: float
     index_age_s: float
+    avg_output_tokens: float = 0.0  # per answered request
+    cost_per_request: float = 0.0  # USD, mean over the window's requests
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -42,6 +44,7 @@ class Row(NamedTuple):
     verdict: bool | None
     cost_usd: float
     context_tokens: int
+    output_tokens: int
 
 
 class Window:
@@ -53,7 +56,8 @@ class Window:
 
     def add(self, answer: Answer, verdict: bool | None) -> None:
         self._rows.append(Row(answer.t_s, answer.latency_s * 1000, answer.status == "error", answer.refused,
-                              answer.served, verdict, answer.cost_usd, answer.context_tokens))
+                              answer.served, verdict, answer.cost_usd, answer.context_tokens,
+                              answer.output_tokens))
 
     def metrics(self, now_s: float, index_built_at_s: float) -> Metrics:
         while self._rows and self._rows[0].t_s < now_s - self.window_s:
@@ -72,6 +76,8 @@ class Window:
             cost_per_min=sum(r.cost_usd for r in rows) * 60 / span,
             avg_context_tokens=sum(r.context_tokens for r in rows) / n if n else 0.0,
             index_age_s=now_s - index_built_at_s,
+            avg_output_tokens=sum(r.output_tokens for r in rows) / n if n else 0.0,
+            cost_per_request=sum(r.cost_usd for r in rows) / n if n else 0.0,
         )
 
 

@@ -35,4 +35,4 @@ def test_rolling_back_the_prompt_restores_correct_answers() -> None:
 
 def test_format_mode_breaks_parsing_so_every_answer_is_an_error() -> None:
     _, answers = run("prompt_regression", {"mode": "format"}, n=200)
-    assert Counter(a.error_type for a in answers) == {"output_parse_error": len(answers)}
+    assert Counter(a.error_type for a in answers) == {"JSONDecodeError": len(answers)}

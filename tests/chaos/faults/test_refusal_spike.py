@@ -18,6 +18,8 @@ def test_served_answers_stay_correct_and_nothing_errors() -> None:
     assert world.metrics(record=False).refusal_rate == share(answers, lambda a: a.refused)
 
 
-def test_the_safety_update_is_in_the_change_log() -> None:
-    world, _ = run("refusal_spike", {"change_id": "CHG-3"}, n=1)
+def test_a_change_log_entry_is_written_only_when_the_scenario_gives_one() -> None:
+    world, _ = run("refusal_spike", n=1)
+    assert world.changes.entries == []
+    world, _ = run("refusal_spike", {"change_id": "CHG-3", "change_summary": "provider changelog: new snapshot"}, n=1)
     assert (world.changes.entries[-1].id, world.changes.entries[-1].kind) == ("CHG-3", "model_version")

@@ -16,7 +16,7 @@ def test_rate_limits_surface_as_rate_limit_errors_after_sdk_retries() -> None:
 
 def test_a_schema_error_breaks_every_answer() -> None:
     _, broken = run("schema_error", {"kind": "missing_field"}, n=100)
-    assert {a.error_type for a in broken} == {"response_schema_mismatch"}
+    assert {a.error_type for a in broken} == {"APIResponseValidationError"}
 
 
 def test_a_hanging_provider_is_a_client_timeout_after_two_retries_in_simulated_time() -> None:
