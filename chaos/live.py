@@ -15,6 +15,7 @@ from chaos.drill import Drill
 from chaos.eventlog import EventLog
 from chaos.roster import Roster
 from chaos.scenario import Scenario
+from chaos.web import web_routes
 from fake_llm import ServerThread, create_app
 from fake_llm.world.routes import world_routes
 
@@ -37,6 +38,15 @@ class LiveDrill:
     @property
     def url(self) -> str:
         return self.server.url
+
+    @property
+    def room_url(self) -> str:
+        """The link responders open: the join code rides in the fragment, which browsers never send."""
+        return f"{self.server.url}/room#code={self.roster.join_code}"
+
+    @property
+    def facilitator_url(self) -> str:
+        return f"{self.server.url}/room#token={self.roster.facilitator_token}"
 
     def stop(self) -> None:
         self.drill.end(reason="runner stopped")
@@ -65,6 +75,7 @@ def start_live_drill(
                     on_role=drill.role)
     routes = [
         *control_routes(drill, roster=roster),
+        *web_routes(drill, roster=roster),
         *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer),
     ]
     app = create_app(provider=drill.world.provider, latency_scale=latency_scale, extra_routes=routes)

@@ -54,8 +54,21 @@ class Conduct:
 @dataclass
 class Mark:
     t_min: float
-    kind: str  # fault | fault_end | alert | action | stage | page | declaration
+    kind: str  # alert | action | stage | page | declaration | hint | injection
     label: str
+    actor: str = ""  # who did it: a responder's name, "facilitator", or "" for the system
+    flag: str = ""  # "false alert" (no fault in play), "injected" (the facilitator's, not the scenario's)
+
+
+@dataclass
+class Band:
+    """A fault in play, from its start to the moment it stopped (a fix, its schedule, or the end)."""
+
+    start_min: float
+    end_min: float | None  # None: still in play when the drill ended
+    label: str
+    injected: bool = False  # added by the facilitator during the drill, not part of the scenario
+    mitigated_min: float | None = None  # the incident's fault: when the first mitigation took effect on it
 
 
 @dataclass
@@ -67,7 +80,9 @@ class Timeline:
     p99_ms: list[float | None] = field(default_factory=list)
     bad: list[int] = field(default_factory=list)
     marks: list[Mark] = field(default_factory=list)
-    fault_bands: list[tuple[float, float | None, str]] = field(default_factory=list)
+    fault_bands: list[Band] = field(default_factory=list)
+    clock_start_min: float = 14 * 60  # minute of the day drill time 0 shows as, so the chart reads like the tables
+    end_min: float = 0.0  # when the drill ended, in drill minutes
 
 
 @dataclass

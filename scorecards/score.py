@@ -27,7 +27,7 @@ from typing import Any
 from chaos.events import Event, EventKind
 from chaos.scenario import Scenario
 from chaos.taxonomy import Cause, IncidentStage, action_key
-from scorecards.card import BlastRadius, Conduct, FieldCheck, Mark, Scorecard, StageResult, Timeline
+from scorecards.card import Band, BlastRadius, Conduct, FieldCheck, Mark, Scorecard, StageResult, Timeline
 
 WEIGHTS = {IncidentStage.ACKNOWLEDGE: 10.0, IncidentStage.CONTAIN: 30.0, IncidentStage.CHARACTERISE: 20.0,
            IncidentStage.MITIGATE: 25.0, IncidentStage.POSTMORTEM: 15.0}
@@ -75,8 +75,8 @@ class _State:
     responders: dict[str, list[str]] = field(default_factory=dict)
     evals: dict[str, dict[str, Any]] = field(default_factory=dict)
     marks: list[Mark] = field(default_factory=list)
-    faults_open: dict[str, tuple[float, str]] = field(default_factory=dict)
-    bands: list[tuple[float, float | None, str]] = field(default_factory=list)
+    faults_open: dict[str, Band] = field(default_factory=dict)
+    bands: list[Band] = field(default_factory=list)
     end_t: float = 0.0
 
 
@@ -86,9 +86,9 @@ def score(events: Iterable[Event], scenario: Scenario) -> Scorecard:
     for e in events:
         st.end_t = max(st.end_t, e.t_s)
         _take(st, e, scenario)
-    for fid, (start, label) in st.faults_open.items():
-        st.bands.append((start / 60, None, label))
-        del fid
+    st.bands.extend(st.faults_open.values())
+    _flag_alerts(st)
+    _mark_mitigated(st, scenario)
     page = st.page_t if st.page_t is not None else gt.started_s
     tl = _timeline(st)
     stopped = _bad_stopped(st, page)
@@ -181,7 +181,7 @@ def _take(st: _State, e: Event, scenario: Scenario) -> None:
     elif kind is EventKind.ACTION:
         key = action_key(d["action"], d.get("arg"))
         st.actions.append((e.t_s, e.actor, key))
-        st.marks.append(Mark(e.t_s / 60, "action", key))
+        st.marks.append(Mark(e.t_s / 60, "action", key, actor=e.actor))
         if st.contain is None and (key in gt.containment or key in gt.mitigations):
             st.contain = (e.t_s, key)
         elif st.contain is None:
@@ -190,27 +190,69 @@ def _take(st: _State, e: Event, scenario: Scenario) -> None:
             st.mitigate = (e.t_s, key)
     elif kind is EventKind.DECLARATION:
         st.declarations.append((e.t_s, d))
-        st.marks.append(Mark(e.t_s / 60, "declaration", ", ".join(f"{k}={v}" for k, v in sorted(d.items()))))
+        st.marks.append(Mark(e.t_s / 60, "declaration", ", ".join(f"{k}={v}" for k, v in sorted(d.items())),
+                             actor=e.actor))
         if st.contain is None:
             st.buckets.setdefault(int(e.t_s // 60), Bucket()).activity = True
     elif kind is EventKind.NOTE and st.contain is None and responder:
         st.buckets.setdefault(int(e.t_s // 60), Bucket()).activity = True
     elif kind is EventKind.HINT:
         st.hints.append({"index": d["index"], "text": d["text"], "cost": float(d["cost"]), "by": e.actor})
+        st.marks.append(Mark(e.t_s / 60, "hint", f"hint {int(d['index']) + 1} (−{float(d['cost']):g})", actor=e.actor))
     elif kind is EventKind.ROLE:
         st.responders.setdefault(e.actor, []).append(d["role"])
     elif kind is EventKind.ALERT_FIRED:
         st.marks.append(Mark(e.t_s / 60, "alert", d["alert"]))
     elif kind is EventKind.FAULT_STARTED:
-        st.faults_open[d["fault_id"]] = (e.t_s, d["type"])
+        injected = not _scheduled(scenario, d["type"], e.t_s)
+        st.faults_open[d["fault_id"]] = Band(e.t_s / 60, None, d["type"], injected=injected)
+        if injected:
+            st.marks.append(Mark(e.t_s / 60, "injection", f"injected {d['type']}", actor="facilitator",
+                                 flag="injected"))
     elif kind is EventKind.FAULT_STOPPED and d["fault_id"] in st.faults_open:
-        start, label = st.faults_open.pop(d["fault_id"])
-        st.bands.append((start / 60, e.t_s / 60, label))
+        band = st.faults_open.pop(d["fault_id"])
+        band.end_min = e.t_s / 60
+        st.bands.append(band)
     elif kind is EventKind.EVAL_ADDED:
         st.evals[d["case_id"]] = {**d, "verified": False, "reason": "not verified yet"}
     elif kind is EventKind.EVAL_VERIFIED and d["case_id"] in st.evals:
         ok = bool(d["during_incident_failed"] and d["after_mitigation_passed"])
         st.evals[d["case_id"]].update(verified=ok, reason=d.get("reason", ""))
+
+
+def _scheduled(scenario: Scenario, fault_type: str, t_s: float) -> bool:
+    """A fault the scenario's timeline starts (at its time); any other was injected during the drill."""
+    return any(item.fault is not None and item.fault.type == fault_type and abs(item.at_s - t_s) < 1.0
+               for item in scenario.timeline)
+
+
+ALERT_LAG_MIN = 2.0  # metrics look back over a window: an alert just after a fault stopped is still its echo
+
+
+def _flag_alerts(st: _State) -> None:
+    """An alert no fault explains is a false alert; one only an injected fault explains is the injection's."""
+    end = st.end_t / 60
+    for mark in st.marks:
+        if mark.kind != "alert":
+            continue
+        live = [b for b in st.bands
+                if b.start_min <= mark.t_min <= (end if b.end_min is None else b.end_min) + ALERT_LAG_MIN]
+        if not live:
+            mark.flag = "false alert"
+        elif all(b.injected for b in live):
+            mark.flag = "injected"
+
+
+def _mark_mitigated(st: _State, scenario: Scenario) -> None:
+    """The incident's own fault (the scheduled one starting at the incident start) ends, for the story, at the
+    first mitigation, even where the fault itself stays in play behind a workaround (a provider still down)."""
+    if st.mitigate is None:
+        return
+    t_min = st.mitigate[0] / 60
+    for b in st.bands:
+        if (not b.injected and abs(b.start_min * 60 - scenario.ground_truth.started_s) < 1.0
+                and b.start_min <= t_min and (b.end_min is None or t_min < b.end_min)):
+            b.mitigated_min = t_min
 
 
 def _clock(st: _State, t_s: float) -> str:
@@ -436,8 +478,11 @@ def _bad_share(st: _State, start: float, end: float) -> float | None:
 def _timeline(st: _State) -> Timeline:
     tl = Timeline(
         marks=sorted(st.marks, key=lambda m: (m.t_min, m.kind, m.label)),
-        fault_bands=sorted(st.bands, key=lambda b: (b[0], b[2])),
+        fault_bands=sorted(st.bands, key=lambda b: (b.start_min, b.label)),
+        end_min=st.end_t / 60,
     )
+    if st.origin is not None:
+        tl.clock_start_min = st.origin.hour * 60 + st.origin.minute + st.origin.second / 60
     for minute in sorted(st.buckets):
         b = st.buckets[minute]
         tl.minutes.append(minute)

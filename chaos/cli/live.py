@@ -33,6 +33,8 @@ def _announce(console: Console, live: LiveDrill, scenario: Scenario, *, hide_tit
             title="drill started",
         )
     )
+    console.print(f"[bold]Incident room[/bold] (browser): share [cyan]{live.room_url}[/cyan]  each person joins "
+                  "with a name and a role")
     console.print(f"[bold]Responders[/bold] join with the team's join code [cyan]{live.responder_token}[/cyan]:")
     console.print(f"  export FIREDRILL_URL={live.url} FIREDRILL_TOKEN={live.responder_token}")
     console.print("  firedrill join --name YOUR-NAME --role commander|operations|communications|scribe")
@@ -40,6 +42,7 @@ def _announce(console: Console, live: LiveDrill, scenario: Scenario, *, hide_tit
     console.print(f"  your own app can call the provider too: OPENAI_BASE_URL={live.url}/v1")
     console.print(f"[bold]Facilitator[/bold] token (keep it secret): [yellow]{live.facilitator_token}[/yellow]")
     console.print("  firedrill drill pause|resume|end|reveal|inject --token <facilitator token>")
+    console.print(f"  facilitator's room (ground truth, inject, pause): {live.facilitator_url}")
 
 
 def _progress(live: LiveDrill) -> Text:
@@ -97,7 +100,7 @@ def _run_live(
                 bar.update(_progress(live))
         if live.drill.ended and not expired():  # the room stays open for the debrief
             console.print(f"drill {live.drill.id} ended. The server stays up for the debrief "
-                          "(firedrill timeline, status); Ctrl-C stops it.")
+                          f"({live.url}/room/debrief, firedrill timeline, status); Ctrl-C stops it.")
             while not expired():
                 time.sleep(0.5)
     except KeyboardInterrupt:

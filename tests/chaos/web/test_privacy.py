@@ -1,0 +1,111 @@
+"""Nothing the incident room serves a responder carries the ground truth; the facilitator's page does.
+
+A responder joins over HTTP as a browser would (join code in a POST body, cookie back) and reads
+everything the console can load while the incident is on: the room, the stream, traces, a
+trace, a replay, the change log, the provider status, the debrief (refused until the end).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chaos.eventlog import EventLog
+from chaos.live import LiveDrill, start_live_drill
+from chaos.loader import load_scenario
+
+CONSOLE = {"x-firedrill-console": "1"}
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveDrill]:
+    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=200,
+                             responder_token="join-code", facilitator_token="fac-secret")
+    yield drill
+    drill.stop()
+
+
+def secrets_of(live: LiveDrill) -> list[str]:
+    truth = live.drill.reveal()
+    notes = truth["facilitator_notes"]
+    return [
+        "fac-secret", "ground_truth", "Ground truth", "true_cause", "red_herrings", "containment", "mitigations",
+        "prompt_regression", "fault_started", "wrong-answers-consistent",
+        *(s.strip() for s in notes.split(".") if len(s.strip()) > 20),  # every sentence of the facilitator notes
+    ]
+
+
+def read_stream(client: httpx.Client, until_s: float) -> str:
+    """The room's event stream until the drill clock passes ``until_s`` (the page comes before)."""
+    seen = []
+    with client.stream("GET", "/room/events") as response:
+        assert response.headers["content-type"].startswith("text/event-stream")
+        for line in response.iter_lines():
+            seen.append(line)
+            if line.startswith("data: {") and json.loads(line[6:]).get("t_s", 0) > until_s:
+                break
+    return "\n".join(seen)
+
+
+def test_no_page_or_response_served_to_a_responder_holds_the_ground_truth(live: LiveDrill) -> None:
+    ana = httpx.Client(base_url=live.url, timeout=30)
+    joined = ana.post("/room/join", json={"code": "join-code", "name": "Ana", "role": "operations"}, headers=CONSOLE)
+    assert joined.status_code == 200 and "firedrill_token" in joined.cookies
+    assert "token" not in joined.json(), "the personal token lives in the HttpOnly cookie only"
+
+    bodies = {"/room": ana.get("/room").text}
+    bodies["/room/events"] = read_stream(ana, until_s=live.drill.scenario.ground_truth.started_s + 240)
+    assert "PAGE" in bodies["/room/events"], "the stream carried the page"
+    for path in ("/room/part/traces?failing=1", "/room/part/traces", "/room/part/changes", "/room/part/provider",
+                 "/drill/status", "/drill/briefing", "/drill/timeline", "/drill/traces?failing=true",
+                 "/room/static/room.js", "/room/debrief"):
+        bodies[path] = ana.get(path).text
+    trace_ids = re.findall(r'data-trace="(tr-\d+)"', bodies["/room/part/traces?failing=1"])
+    assert trace_ids, "there are failing traces to open"
+    bodies["trace"] = ana.get(f"/room/part/traces/{trace_ids[0]}").text
+    bodies["replay"] = ana.post("/room/part/replay", json={"trace_id": trace_ids[0], "prompt": "v1"},
+                                headers=CONSOLE).text
+    assert "Retrieved chunks" in bodies["trace"] and "Replay of" in bodies["replay"]
+    assert ana.get("/room/debrief").status_code == 409, "the debrief (with the truth) waits for the end"
+
+    for secret in secrets_of(live):
+        leaked = [path for path, body in bodies.items() if secret in body]
+        assert not leaked, f"{secret!r} was served to a responder at {leaked}"
+
+    facilitator = httpx.Client(base_url=live.url, timeout=30)
+    assert facilitator.post("/room/enter", json={"token": "fac-secret"}, headers=CONSOLE).status_code == 200
+    room = facilitator.get("/room").text
+    assert "Ground truth" in room and "CHG-102" in room and "grounding instruction" in room
+
+
+def test_a_join_needs_the_join_code_and_a_write_needs_the_console_header(live: LiveDrill) -> None:
+    c = httpx.Client(base_url=live.url)
+    assert c.post("/room/join", json={"code": "guess", "name": "Eve", "role": "scribe"}, headers=CONSOLE
+                  ).status_code == 403
+    assert c.post("/room/join", json={"code": "join-code", "name": "Eve", "role": "scribe"}).status_code == 403
+    assert c.post("/room/join", json={"code": "join-code", "name": "Eve", "role": "scribe"}, headers=CONSOLE
+                  ).status_code == 200
+    assert c.post("/drill/note", json={"text": "forged"}).status_code == 401, "a cookie alone never writes"
+    assert c.post("/drill/note", json={"text": "mine"}, headers=CONSOLE).status_code == 200
+    last = c.get("/drill/timeline").json()["entries"][-1]
+    assert (last["actor"], last["text"]) == ("Eve", "mine")
+    watcher = httpx.Client(base_url=live.url)
+    assert watcher.post("/room/enter", json={"token": "join-code"}, headers=CONSOLE).status_code == 200
+    assert watcher.post("/drill/note", json={"text": "x"}, headers=CONSOLE).status_code == 403
+    assert "Join the room" not in watcher.get("/room").text and "watching" in watcher.get("/room").text
+
+
+def test_the_room_says_when_it_is_waiting_and_when_it_has_ended(live: LiveDrill) -> None:
+    c = httpx.Client(base_url=live.url)
+    assert "Join the incident room" in c.get("/room").text, "no cookie: the join page"
+    c.post("/room/enter", json={"token": "join-code"}, headers=CONSOLE)
+    httpx.post(f"{live.url}/drill/end", headers={"authorization": "Bearer fac-secret"})
+    stream = c.get("/room/events").text  # after the end the stream sends the last state and closes
+    assert '"state":"ended"' in stream and "event: end" in stream
+    debrief = c.get("/room/debrief")
+    assert debrief.status_code == 200 and "<svg" in debrief.text and "Post-mortem draft" in debrief.text

@@ -1,0 +1,95 @@
+"""The incident room in a real browser: a team of two and a facilitator work one live drill.
+
+Each person has their own browser context (their own cookie), as on three laptops. Screenshots
+of every step land in tmp/artefacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from chaos.eventlog import EventLog
+from chaos.live import LiveDrill, start_live_drill
+from chaos.loader import load_scenario
+
+WAIT_MS = 45_000  # drill time runs at speed 60: the page comes about 10 real seconds in
+
+
+@pytest.fixture
+def live(tmp_path: Path) -> Iterator[LiveDrill]:
+    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=60)
+    yield drill
+    drill.stop()
+
+
+def join(browser: Any, live: LiveDrill, name: str, role: str, *, width: int = 1366, height: int = 768) -> Any:
+    page = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    page.goto(live.room_url)
+    page.get_by_label("Your name").fill(name)
+    page.locator(f"input[name=role][value={role}]").check()
+    page.get_by_role("button", name="Join the room").click()
+    page.wait_for_selector("#room")
+    return page
+
+
+def test_two_responders_and_a_facilitator_share_one_incident(browser: Any, live: LiveDrill, artefacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    ana = join(browser, live, "Ana", "operations")
+    ben = join(browser, live, "Ben", "commander")
+    fac = browser.new_context(viewport={"width": 1920, "height": 1080}).new_page()
+    fac.goto(live.facilitator_url)
+    fac.wait_for_selector("#room[data-facilitator=yes]")
+    assert "#" not in fac.url and "#" not in ana.url, "the secret fragment stays out of the address bar"
+
+    for page in (ana, ben, fac):  # everyone gets the page
+        expect(page.locator("#page-text")).to_contain_text("ALERT quality", timeout=WAIT_MS)
+    expect(ana.locator("#members")).to_contain_text("Ben — incident commander")
+    ana.screenshot(path=artefacts / "room-1-paged-ana.png")
+
+    ana.locator("#arg-fallback").select_option("cached")  # Ana contains: confirmation first
+    ana.locator("button[data-action=fallback]").click()
+    expect(ana.locator("#confirm-text")).to_contain_text("fallback 'cached'")
+    ana.screenshot(path=artefacts / "room-2-confirm.png")
+    ana.locator("#confirm-ok").click()
+    contained = ben.locator("#timeline li.tl-action", has_text="cached")
+    expect(contained).to_contain_text("Ana (operations)", timeout=WAIT_MS)  # Ben sees who did it
+
+    ben.locator("#d-symptom").select_option("wrong-answers")  # Ben declares, Ana sees it
+    ben.locator("#d-cause").select_option("prompt")
+    ben.get_by_role("button", name="Declare").click()
+    ben.locator("#note-text").fill("told support: answers paused, cached ones served")
+    ben.get_by_role("button", name="Add note").click()
+    for page in (ana, ben):
+        expect(page.locator("#timeline li.tl-declaration")).to_contain_text("cause prompt", timeout=WAIT_MS)
+        expect(page.locator("#timeline li.tl-note")).to_contain_text("told support", timeout=WAIT_MS)
+        expect(page.locator("#timeline li.tl-note .who")).to_have_text("Ben (incident commander)")
+
+    fac.get_by_role("tab", name="Facilitator").click()  # the facilitator sees the truth and who did what
+    expect(fac.locator(".truth")).to_contain_text("CHG-102")
+    expect(fac.locator("#people")).to_contain_text("Ana")
+    fac.get_by_role("button", name="Pause").click()
+    fac.locator("#confirm-ok").click()
+    for page in (ana, ben):
+        expect(page.locator("#banner")).to_contain_text("PAUSED", timeout=WAIT_MS)
+        expect(page.locator("#state")).to_have_text("PAUSED")
+    ben.screenshot(path=artefacts / "room-3-paused-ben.png")
+    fac.screenshot(path=artefacts / "room-4-facilitator.png", full_page=True)
+
+    fac.get_by_role("button", name="End the drill").click()
+    fac.locator("#confirm-ok").click()
+    for page in (ana, ben):
+        expect(page.locator("#banner")).to_contain_text("ENDED", timeout=WAIT_MS)
+    ana.screenshot(path=artefacts / "room-5-ended-ana.png")
+    ana.get_by_role("link", name="Open the debrief").click()
+    expect(ana.locator("#overall")).to_be_visible()
+    chart = ana.locator(".story-chart svg")
+    expect(chart).to_be_visible()
+    expect(chart).to_contain_text("Ana")  # the chart names who acted
+    ana.screenshot(path=artefacts / "debrief-ana.png", full_page=True)
+    for page in (ana, ben, fac):
+        page.context.close()
