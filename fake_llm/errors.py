@@ -22,11 +22,15 @@ class UnknownModel(FakeLLMError):
 
 
 class InvalidRequest(FakeLLMError):
-    """A request the provider rejects; ``param`` names the offending field when there is one."""
+    """A request the provider rejects; ``param`` names the offending field when there is one.
+
+    ``code`` is OpenAI's machine-readable code (``integer_above_max_value``, ``unknown_parameter``…);
+    None takes the default code of ``kind``, "" means no code at all.
+    """
 
     def __init__(self, message: str, *, param: str | None = None, status: int = 400,
-                 kind: str = "invalid_request") -> None:
-        self.param, self.status, self.kind = param, status, kind
+                 kind: str = "invalid_request", code: str | None = None) -> None:
+        self.param, self.status, self.kind, self.code = param, status, kind, code
         super().__init__(message)
 
 

@@ -62,6 +62,7 @@ class ProviderError:
     kind: str
     message: str
     headers: dict[str, str] = field(default_factory=dict)
+    code: str | None = None  # OpenAI's error code when it is not the default of ``kind``
 
 
 @dataclass

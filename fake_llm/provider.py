@@ -20,8 +20,9 @@ from fake_llm.embeddings import embed_for, to_base64
 from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
 from fake_llm.model import generate
+from fake_llm.response_store import ResponseStore
 from fake_llm.tokens import count_tokens
-from fake_llm.wire import anthropic, openai, responses
+from fake_llm.wire import anthropic, checks, limits, openai, responses
 from fake_llm.wire.common import dumps
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -30,6 +31,7 @@ CHAT_ROUTE = "/v1/chat/completions"
 MESSAGES_ROUTE = "/v1/messages"
 EMBEDDINGS_ROUTE = "/v1/embeddings"
 RESPONSES_ROUTE = "/v1/responses"
+COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
 
 
 @dataclass
@@ -58,6 +60,7 @@ class Provider:
     api_keys: frozenset[str] | None = None  # None: any non-empty key is accepted
     on_exchange: Callable[[Exchange, ProviderResult], None] | None = None
     clock: Callable[[], float] = time.time  # for ``created`` fields only
+    responses_store: ResponseStore = field(default_factory=ResponseStore, repr=False)
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
     _counter: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -91,30 +94,50 @@ class Provider:
             if len(body) > MAX_BODY_BYTES:
                 raise InvalidRequest(f"Request body too large: {len(body)} bytes; the limit is {MAX_BODY_BYTES}.",
                                      status=413, kind="too_large")
-            try:
-                parsed = json.loads(body or b"")
-            except (ValueError, UnicodeDecodeError):
-                raise InvalidRequest(
-                    "We could not parse the JSON body of your request. The request body must be valid JSON."
-                ) from None
-            if not isinstance(parsed, dict):
-                raise InvalidRequest("The request body must be a JSON object.")
+            parsed = limits.parse_body(body)
             if route == EMBEDDINGS_ROUTE:
                 return self._embeddings(parsed, request_id)
+            if route == COUNT_TOKENS_ROUTE:
+                return self._count_tokens(parsed, request_id)
             return self._generate(flavour, route, lower, parsed, request_id, rid)
         except UnknownModel as exc:
             err = ProviderError(404, "not_found", str(exc))
             return self._error(flavour, err, request_id, param="model")
         except InvalidRequest as exc:
-            err = ProviderError(exc.status, exc.kind, str(exc))
+            err = ProviderError(exc.status, exc.kind, str(exc), code=exc.code)
             return self._error(flavour, err, request_id, param=exc.param)
 
-    def models(self) -> list[tuple[str, int, str]]:
+    def models(self, flavour: Flavour = Flavour.OPENAI) -> list[tuple[str, int, str]]:
+        """(name, created, owned_by) of every listed model; Anthropic's list has only its own names."""
         out = []
         for name in self.catalog.names():
+            if flavour is Flavour.ANTHROPIC and not name.startswith("claude"):
+                continue
             profile = self.catalog.resolve(name)
             out.append((name, profile.created, profile.owned_by))
         return out
+
+    def check_key(self, flavour: Flavour, headers: Mapping[str, str]) -> ProviderResult | None:
+        """None when the request carries an accepted API key, else the 401 to send."""
+        rid = self._next_id()
+        request_id = ("req_" if flavour is Flavour.OPENAI else "req_01") + rid
+        try:
+            self._authenticate(flavour, {k.lower(): v for k, v in headers.items()})
+        except InvalidRequest as exc:
+            return self._error(flavour, ProviderError(exc.status, exc.kind, str(exc), code=exc.code), request_id)
+        return None
+
+    def stored_response(self, response_id: str, headers: Mapping[str, str]) -> ProviderResult:
+        """``GET /v1/responses/{id}``: a stored response, or the 404 the real API gives."""
+        if denied := self.check_key(Flavour.OPENAI, headers):
+            return denied
+        body = self.responses_store.get(response_id)
+        request_id = "req_" + self._next_id()
+        if body is None:
+            err = ProviderError(404, "invalid_request", f"Response with id '{response_id}' not found.")
+            return self._error(Flavour.OPENAI, err, request_id, param="response_id")
+        return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                    "content-type": "application/json"}, body)
 
     # --- internals -----------------------------------------------------------------------
 
@@ -122,8 +145,15 @@ class Provider:
         key = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ").strip()
         if flavour is Flavour.ASSISTANT:
             return
-        if not key or (self.api_keys is not None and key not in self.api_keys):
-            shown = (key[:3] + "…" + key[-4:]) if len(key) > 8 else "(none)"
+        if not key and flavour is Flavour.ANTHROPIC:
+            raise InvalidRequest("x-api-key header is required", status=401, kind="authentication")
+        if not key:
+            raise InvalidRequest(
+                "You didn't provide an API key. You need to provide your API key in an Authorization header using "
+                "Bearer auth (i.e. Authorization: Bearer YOUR_KEY). You can obtain an API key from "
+                "https://platform.openai.com/account/api-keys.", status=401, kind="authentication", code="")
+        if self.api_keys is not None and key not in self.api_keys:
+            shown = (key[:3] + "…" + key[-4:]) if len(key) > 8 else key[:3] + "…"
             raise InvalidRequest(
                 f"Incorrect API key provided: {shown}. Set it with the api_key argument or the "
                 f"{'OPENAI' if flavour is Flavour.OPENAI else 'ANTHROPIC'}_API_KEY environment variable.",
@@ -156,12 +186,17 @@ class Provider:
     def _generate(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: dict[str, Any],
                   request_id: str, rid: str) -> ProviderResult:
         if flavour is Flavour.ANTHROPIC:
+            checks.messages(body)
             model, request, options = anthropic.parse_messages(body)
         elif route == RESPONSES_ROUTE:
+            checks.responses(body)
             model, request, options = responses.parse(body)
         else:
+            checks.chat(body)
             model, request, options = openai.parse_chat(body)
         profile = self.catalog.resolve(model)
+        checks.context_window("anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE
+                              else "chat", [m.content for m in request.messages], profile.context_window)
         retry = int(headers.get("x-stainless-retry-count", "0") or 0) if headers.get(
             "x-stainless-retry-count", "0").isdigit() else 0
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
@@ -218,16 +253,28 @@ class Provider:
             self.on_exchange(ex, result)
         return result
 
+    def _count_tokens(self, body: dict[str, Any], request_id: str) -> ProviderResult:
+        """Anthropic's ``count_tokens``: the input tokens the same request would be billed for."""
+        checks.count_tokens(body)
+        model, request, _ = anthropic.parse_messages({**body, "max_tokens": 1})
+        profile = self.catalog.resolve(model)
+        reply = generate(replace(request, model_version=profile.version), self.catalog, self.seed)
+        return ProviderResult(200, {**self._headers(Flavour.ANTHROPIC, request_id, {}),
+                                    "content-type": "application/json"},
+                              dumps({"input_tokens": reply.input_tokens}))
+
     def _embeddings(self, body: dict[str, Any], request_id: str) -> ProviderResult:
+        checks.embeddings(body)
         model, texts, fmt, dims = openai.parse_embeddings(body)
         profile = self.catalog.resolve(model)
         if not profile.embedding:
             raise InvalidRequest(f"The model `{model}` does not support embeddings.", param="model")
         if dims is not None and not profile.dimensions_param:
             raise InvalidRequest(f"This model does not support specifying dimensions: `{model}`.", param="dimensions")
-        if dims is not None and not 1 <= dims <= profile.embedding_dim:
-            raise InvalidRequest(f"Invalid value for 'dimensions': `{model}` supports 1 to {profile.embedding_dim} "
-                                 f"dimensions, got {dims}.", param="dimensions")
+        if dims is not None and dims > profile.embedding_dim:
+            raise InvalidRequest(f"Invalid 'dimensions': integer above maximum value. Expected a value <= "
+                                 f"{profile.embedding_dim}, but got {dims} instead.", param="dimensions",
+                                 code="integer_above_max_value")
         data = []
         for i, text in enumerate(texts):
             vec = embed_for(text, profile.embedding_dim, dims)

@@ -8,19 +8,23 @@ by ``latency_scale`` so tests run with 0 and demos with 1.
 from __future__ import annotations
 
 import asyncio
+import logging
+import secrets
 from collections.abc import AsyncIterator, Sequence
 
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from fake_llm.errors import UnknownModel
+from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import Flavour, Frame, ProviderError
 from fake_llm.provider import (
     CHAT_ROUTE,
+    COUNT_TOKENS_ROUTE,
     EMBEDDINGS_ROUTE,
     MAX_BODY_BYTES,
     MESSAGES_ROUTE,
@@ -29,6 +33,8 @@ from fake_llm.provider import (
     ProviderResult,
 )
 from fake_llm.wire import anthropic, openai
+
+log = logging.getLogger("fake_llm.server")
 
 
 class DroppedConnection(Exception):
@@ -46,7 +52,22 @@ async def _read_body(request: Request) -> bytes:
 
 
 def _flavour(request: Request) -> Flavour:
-    return Flavour.ANTHROPIC if request.url.path.startswith(MESSAGES_ROUTE) else Flavour.OPENAI
+    return Flavour.ANTHROPIC if request.scope["path"].startswith(MESSAGES_ROUTE) else Flavour.OPENAI
+
+
+def _asks_anthropic(scope: Scope) -> bool:
+    """Anthropic's clients send ``anthropic-version`` (and ``x-api-key`` without a bearer token);
+    routes both providers share (``/v1/models``, unknown paths) answer in the asker's shape."""
+    if scope.get("path", "").startswith(MESSAGES_ROUTE):
+        return True
+    names = {k for k, _ in scope.get("headers", ())}
+    return b"anthropic-version" in names or (b"x-api-key" in names and b"authorization" not in names)
+
+
+def _envelope(scope: Scope, err: ProviderError, param: str | None = None) -> bytes:
+    if _asks_anthropic(scope):
+        return anthropic.error_body(err, "req_" + secrets.token_hex(12))
+    return openai.error_body(err, param)
 
 
 class ProviderRoutes:
@@ -90,17 +111,43 @@ class ProviderRoutes:
                 raise DroppedConnection
             yield frame.data
 
+    def _unauthenticated(self, request: Request) -> Response | None:
+        flavour = Flavour.ANTHROPIC if _asks_anthropic(request.scope) else Flavour.OPENAI
+        result = self.provider.check_key(flavour, request.headers)
+        return None if result is None else Response(result.body, status_code=result.status, headers=result.headers)
+
     async def models(self, request: Request) -> Response:
-        return JSONResponse(openai.render_models(self.provider.models()))
+        if denied := self._unauthenticated(request):
+            return denied
+        if _asks_anthropic(request.scope):
+            try:
+                page = anthropic.render_models(self.provider.models(Flavour.ANTHROPIC), request.query_params)
+            except InvalidRequest as exc:
+                err = ProviderError(exc.status, exc.kind, str(exc))
+                return Response(_envelope(request.scope, err), status_code=exc.status, media_type="application/json")
+            return JSONResponse(page)
+        return JSONResponse(openai.render_models(self.provider.models(Flavour.OPENAI)))
 
     async def model(self, request: Request) -> Response:
+        if denied := self._unauthenticated(request):
+            return denied
         name = request.path_params["model"]
         try:
             profile = self.provider.catalog.resolve(name)
         except UnknownModel as exc:
-            body = openai.error_body(ProviderError(404, "not_found", str(exc)), "model")
-            return Response(body, status_code=404, media_type="application/json")
+            if _asks_anthropic(request.scope):
+                err = ProviderError(404, "not_found", f"model: {name}")
+            else:
+                err = ProviderError(404, "not_found", str(exc))
+            return Response(_envelope(request.scope, err, "model"), status_code=404, media_type="application/json")
+        if _asks_anthropic(request.scope):
+            return JSONResponse(anthropic.model_entry(name, profile.created))
         return JSONResponse(openai.model_entry(name, profile.created, profile.owned_by))
+
+    async def stored_response(self, request: Request) -> Response:
+        result = self.provider.stored_response(request.path_params["response_id"], request.headers)
+        return Response(result.body, status_code=result.status, headers=result.headers,
+                        media_type="application/json")
 
     async def healthz(self, request: Request) -> Response:
         return JSONResponse({"status": "ok"})
@@ -137,15 +184,33 @@ class ProviderErrors:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
             await send({"type": "http.response.body", "body": b'{"id":', "more_body": True})
-        except Exception as exc:  # noqa: BLE001 - the one place allowed to catch everything
+        except Exception:  # noqa: BLE001 - the one place allowed to catch everything
             if started:
                 raise
-            err = ProviderError(500, "server_error", f"The server had an error processing your request: {exc!r}")
-            is_anthropic = scope.get("path", "").startswith(MESSAGES_ROUTE)
-            body = anthropic.error_body(err, "req_internal") if is_anthropic else openai.error_body(err)
+            # The trace goes to the server's log; the caller gets the provider's words, never our internals.
+            log.exception("unhandled error in %s %s", scope.get("method"), scope.get("path"))
+            err = ProviderError(500, "server_error", "The server had an error while processing your request. "
+                                                     "Sorry about that!")
             await send({"type": "http.response.start", "status": 500,
                         "headers": [(b"content-type", b"application/json")]})
-            await send({"type": "http.response.body", "body": body})
+            await send({"type": "http.response.body", "body": _envelope(scope, err)})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """Unknown routes and wrong methods in the provider's JSON envelope, not Starlette's plain text."""
+    assert isinstance(exc, HTTPException)
+    method, path = request.method, request.scope["path"]
+    if exc.status_code == 405:
+        if _asks_anthropic(request.scope):
+            err = ProviderError(405, "invalid_request", f"Method Not Allowed: {method} {path}")
+        else:
+            err = ProviderError(405, "invalid_request", f"Invalid method for URL ({method} {path})")
+    elif _asks_anthropic(request.scope):
+        err = ProviderError(exc.status_code, "not_found", "Not Found")
+    else:
+        err = ProviderError(exc.status_code, "invalid_request", f"Invalid URL ({method} {path})")
+    return Response(_envelope(request.scope, err), status_code=exc.status_code, headers=exc.headers,
+                    media_type="application/json")
 
 
 def create_app(
@@ -167,12 +232,15 @@ def create_app(
         Route(MESSAGES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(RESPONSES_ROUTE + "/{response_id}", routes_obj.stored_response, methods=["GET"]),
+        Route(COUNT_TOKENS_ROUTE, routes_obj.post, methods=["POST"]),
         Route("/v1/models", routes_obj.models, methods=["GET"]),
         Route("/v1/models/{model:path}", routes_obj.model, methods=["GET"]),
         Route("/healthz", routes_obj.healthz, methods=["GET"]),
         *extra_routes,
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(ProviderErrors)])
+    app = Starlette(routes=routes, middleware=[Middleware(ProviderErrors)],
+                    exception_handlers={HTTPException: _http_error})
     app.state.provider = routes_obj.provider
     app.state.latency_scale = latency_scale
     return app

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
@@ -69,6 +71,48 @@ def _turn(m: dict[str, Any], i: int) -> list[Message]:
     if rest or not out:
         out.append(Message(Role.USER, text_of(rest, where)))
     return out
+
+
+def model_entry(name: str, created: int) -> dict[str, Any]:
+    stamp = datetime.fromtimestamp(created, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"type": "model", "id": name, "display_name": _display_name(name), "created_at": stamp}
+
+
+def _display_name(name: str) -> str:
+    """``claude-sonnet-4-5-20250929`` -> ``Claude Sonnet 4.5``, the way Anthropic names them."""
+    words = [w for w in name.split("-") if not (w.isdigit() and len(w) == 8) and w != "latest"]
+    out: list[str] = []
+    for w in words:
+        if out and w.isdigit() and out[-1][-1].isdigit():
+            out[-1] += "." + w
+        else:
+            out.append(w.capitalize() if not w[0].isdigit() else w)
+    return " ".join(out)
+
+
+def render_models(models: list[tuple[str, int, str]], query: Mapping[str, str]) -> dict[str, Any]:
+    """One page of ``GET /v1/models``, newest first, paged by ``limit``/``after_id``/``before_id``."""
+    raw_limit = query.get("limit", "20")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 1000:
+        raise InvalidRequest("limit: Input should be less than or equal to 1000 and greater than or equal to 1",
+                             param="limit")
+    limit = int(raw_limit)
+    entries = sorted((model_entry(n, c) for n, c, _ in models), key=lambda e: (e["created_at"], e["id"]),
+                     reverse=True)
+    ids = [e["id"] for e in entries]
+    if (after := query.get("after_id")) in ids:
+        entries = entries[ids.index(after) + 1:]
+        page = entries[:limit]
+        has_more = len(entries) > limit
+    elif (before := query.get("before_id")) in ids:
+        entries = entries[:ids.index(before)]
+        page = entries[-limit:]
+        has_more = len(entries) > limit
+    else:
+        page = entries[:limit]
+        has_more = len(entries) > limit
+    return {"data": page, "has_more": has_more, "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None}
 
 
 def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:

@@ -37,6 +37,8 @@ ERROR_TYPES: dict[str, tuple[str, str | None]] = {
 
 def error_body(err: ProviderError, param: str | None = None) -> bytes:
     etype, code = ERROR_TYPES.get(err.kind, ("server_error", None))
+    if err.code is not None:  # "" is an explicit null code
+        code = err.code or None
     return dumps({"error": {"message": err.message, "type": etype, "param": param, "code": code}})
 
 

@@ -158,7 +158,7 @@ def test_every_optional_parameter_the_sdk_can_send_is_accepted(client: openai.Op
     r = client.chat.completions.create(
         model="fd-large", messages=[{"role": "developer", "content": "Be brief."},
                                     {"role": "user", "content": [{"type": "text", "text": "hello"}]}],
-        frequency_penalty=0.5, presence_penalty=-0.5, logit_bias={"1": 2}, logprobs=False, max_tokens=50,
+        frequency_penalty=0.5, presence_penalty=-0.5, logit_bias={"1": 2}, logprobs=False,
         max_completion_tokens=40, metadata={"team": "sre"}, modalities=["text"], n=2, parallel_tool_calls=True,
         reasoning_effort="low", seed=-9007199254740991, service_tier="auto", stop=["\n\n"], store=False,
         temperature=0.2, top_p=0.9, user="u-1", prediction=None, top_logprobs=None, verbosity="low",

@@ -1,0 +1,148 @@
+"""What each route checks before the model runs: its request model, then the rules between fields.
+
+The real APIs reject these with a 400 naming the field, so a drill meets the same errors an app
+meets in production: a ``tool_choice`` without ``tools``, both token limits at once, a schema that
+is not one, a prompt past the model's context window.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fake_llm.errors import InvalidRequest
+from fake_llm.wire.limits import context_overflow
+from fake_llm.wire.request_models import (
+    ChatRequest,
+    CountTokensRequest,
+    EmbeddingsRequest,
+    MessagesRequest,
+    ResponsesRequest,
+)
+from fake_llm.wire.schema_limits import check_schema
+from fake_llm.wire.validation import Style, validate
+
+EMBEDDING_INPUT_TOKENS = 8192  # per input, on every OpenAI embedding model
+
+
+def chat(body: dict[str, Any]) -> ChatRequest:
+    req = validate(ChatRequest, body, Style.CHAT)
+    if req.max_tokens is not None and req.max_completion_tokens is not None:
+        raise InvalidRequest("Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported.",
+                             param="max_tokens", code="invalid_parameter_combination")
+    if req.stream_options is not None and not req.stream:
+        raise InvalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                             param="stream_options", code="invalid_value")
+    names = []
+    for i, tool in enumerate(req.tools or []):
+        if tool.type == "function":
+            fn = tool.function  # type: ignore[union-attr]
+            names.append(fn.name)
+            if fn.parameters is not None:
+                check_schema(fn.parameters, f"function '{fn.name}'", f"tools[{i}].function.parameters")
+    choice = req.tool_choice
+    if choice is not None and not req.tools:
+        raise InvalidRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
+                             "specified.", param="tool_choice", code="")
+    if choice is not None and not isinstance(choice, str) and choice.type == "function":
+        wanted = choice.function.name  # type: ignore[union-attr]
+        if wanted not in names:
+            raise InvalidRequest(f"Invalid value for 'tool_choice': function '{wanted}' was not found in 'tools'.",
+                                 param="tool_choice.function.name", code="invalid_value")
+    fmt = req.response_format
+    if fmt is not None and fmt.type == "json_schema" and fmt.json_schema.schema_ is not None:  # type: ignore[union-attr]
+        spec = fmt.json_schema  # type: ignore[union-attr]
+        check_schema(spec.schema_, f"response_format '{spec.name}'", "response_format")
+    return req
+
+
+def responses(body: dict[str, Any]) -> ResponsesRequest:
+    req = validate(ResponsesRequest, body, Style.RESPONSES)
+    if req.input is None and req.prompt is None and req.conversation is None and req.previous_response_id is None:
+        raise InvalidRequest("Missing required parameter: 'input'.", param="input", code="missing_required_parameter")
+    names = []
+    for i, tool in enumerate(req.tools or []):
+        if tool.type == "function":
+            names.append(tool.name)  # type: ignore[union-attr]
+            if tool.parameters is not None:  # type: ignore[union-attr]
+                check_schema(tool.parameters, f"function '{tool.name}'", f"tools[{i}].parameters")  # type: ignore[union-attr]
+    choice = req.tool_choice
+    if choice is not None and not isinstance(choice, str) and choice.type == "function" and choice.name not in names:  # type: ignore[union-attr]
+        raise InvalidRequest(f"Tool choice 'function' not found in 'tools' parameter: no function named "
+                             f"'{choice.name}'.", param="tool_choice", code="invalid_value")  # type: ignore[union-attr]
+    fmt = req.text.format if req.text is not None else None
+    if fmt is not None and fmt.type == "json_schema":
+        check_schema(fmt.schema_, f"text.format '{fmt.name}'", "text.format.schema")  # type: ignore[union-attr]
+    return req
+
+
+def _anthropic_schema(schema: Any, where: str) -> None:
+    try:
+        check_schema(schema, where, where)
+    except InvalidRequest as exc:
+        raise InvalidRequest(f"{where}: JSON schema is invalid - {exc}", param=where) from None
+
+
+def _anthropic_common(req: CountTokensRequest | MessagesRequest) -> None:
+    names = []
+    for i, tool in enumerate(req.tools or []):
+        names.append(tool.name)
+        if tool.type in (None, "custom"):
+            _anthropic_schema(tool.input_schema, f"tools.{i}.custom.input_schema")  # type: ignore[union-attr]
+    if req.tool_choice is not None and req.tool_choice.type != "none" and not req.tools:
+        raise InvalidRequest("tool_choice: tool_choice may only be specified while providing tools.",
+                             param="tool_choice")
+    if req.tool_choice is not None and req.tool_choice.type == "tool" and req.tool_choice.name not in names:  # type: ignore[union-attr]
+        raise InvalidRequest(f"tool_choice.tool.name: Tool '{req.tool_choice.name}' not found in the provided "  # type: ignore[union-attr]
+                             "tools.", param="tool_choice.name")
+    for where, fmt in (("output_format", req.output_format),
+                       ("output_config.format", req.output_config.format if req.output_config else None)):
+        if fmt is not None:
+            _anthropic_schema(fmt.schema_, f"{where}.schema")
+
+
+def messages(body: dict[str, Any]) -> MessagesRequest:
+    req = validate(MessagesRequest, body, Style.ANTHROPIC)
+    if not req.messages:
+        raise InvalidRequest("messages: at least one message is required", param="messages")
+    if req.thinking is not None and req.thinking.type == "enabled" and req.thinking.budget_tokens >= req.max_tokens:  # type: ignore[union-attr]
+        raise InvalidRequest("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our "
+                             "documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
+                             "#max-tokens-and-context-window-size", param="max_tokens")
+    _anthropic_common(req)
+    return req
+
+
+def count_tokens(body: dict[str, Any]) -> CountTokensRequest:
+    req = validate(CountTokensRequest, body, Style.ANTHROPIC)
+    if not req.messages:
+        raise InvalidRequest("messages: at least one message is required", param="messages")
+    _anthropic_common(req)
+    return req
+
+
+def embeddings(body: dict[str, Any]) -> EmbeddingsRequest:
+    req = validate(EmbeddingsRequest, body, Style.CHAT)
+    texts = [req.input] if isinstance(req.input, str) else req.input
+    for i, text in enumerate(texts):
+        if isinstance(text, str) and (tokens := context_overflow([text], EMBEDDING_INPUT_TOKENS)):
+            raise InvalidRequest(
+                f"This model's maximum context length is {EMBEDDING_INPUT_TOKENS} tokens, however you requested "
+                f"{tokens} tokens ({tokens} in your prompt; 0 for the completion). Please reduce your prompt; or "
+                "completion length.", param=f"input[{i}]" if len(texts) > 1 else "input",
+                kind="context_length")
+    return req
+
+
+def context_window(flavour: str, texts: list[str], window: int) -> None:
+    """A 400 in the flavour's words when the prompt is longer than the model's context window."""
+    tokens = context_overflow(texts, window)
+    if tokens is None:
+        return
+    if flavour == "anthropic":
+        raise InvalidRequest(f"prompt is too long: {tokens} tokens > {window} maximum", kind="context_length")
+    if flavour == "responses":
+        raise InvalidRequest("Your input exceeds the context window of this model. Please adjust your input and "
+                             "try again.", param="input", kind="context_length")
+    raise InvalidRequest(f"This model's maximum context length is {window} tokens. However, your messages "
+                         f"resulted in {tokens} tokens. Please reduce the length of the messages.",
+                         param="messages", kind="context_length")

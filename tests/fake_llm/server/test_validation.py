@@ -1,0 +1,153 @@
+"""Requests the real APIs refuse are refused here too, with their status, type, param, code and words."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anthropic
+import httpx
+import openai
+import pytest
+
+from chaos.testing import FiredrillServer
+
+HI = [{"role": "user", "content": "hi"}]
+TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {"type": "object"}}}
+
+
+@pytest.fixture
+def client(firedrill_server: FiredrillServer) -> openai.OpenAI:
+    return openai.OpenAI(base_url=firedrill_server.openai_base_url, api_key="sk-test", max_retries=0)
+
+
+@pytest.fixture
+def claude(firedrill_server: FiredrillServer) -> anthropic.Anthropic:
+    return anthropic.Anthropic(base_url=firedrill_server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
+
+
+def _chat_error(client: openai.OpenAI, **params: Any) -> dict[str, Any]:
+    params.setdefault("messages", HI)
+    params.setdefault("model", "gpt-4o")
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.chat.completions.create(**params)
+    assert caught.value.status_code == 400
+    body = caught.value.body
+    assert isinstance(body, dict) and body["type"] == "invalid_request_error"
+    return body
+
+
+CHAT_CASES = [
+    ({"temperature": 3}, "temperature", "decimal_above_max_value",
+     "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead."),
+    ({"n": -5}, "n", "integer_below_min_value",
+     "Invalid 'n': integer below minimum value. Expected a value >= 1, but got -5 instead."),
+    ({"n": 10**9}, "n", "integer_above_max_value",
+     "Invalid 'n': integer above maximum value. Expected a value <= 128, but got 1000000000 instead."),
+    ({"max_tokens": 0}, "max_tokens", "integer_below_min_value",
+     "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got 0 instead."),
+    ({"max_tokens": -1}, "max_tokens", "integer_below_min_value",
+     "Invalid 'max_tokens': integer below minimum value. Expected a value >= 1, but got -1 instead."),
+    ({"stop": ["a", "b", "c", "d", "e"]}, "stop", "array_above_max_length",
+     "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 "
+     "instead."),
+    ({"max_tokens": 10, "max_completion_tokens": 10}, "max_tokens", "invalid_parameter_combination",
+     "Setting 'max_tokens' and 'max_completion_tokens' at the same time is not supported."),
+    ({"tool_choice": "required"}, "tool_choice", None,
+     "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified."),
+    ({"tools": [TOOL], "tool_choice": {"type": "function", "function": {"name": "book_flight"}}},
+     "tool_choice.function.name", "invalid_value",
+     "Invalid value for 'tool_choice': function 'book_flight' was not found in 'tools'."),
+    ({"messages": [{"role": "user", "content": [{"type": "text"}]}]}, "messages[0].content[0].text",
+     "missing_required_parameter", "Missing required parameter: 'messages[0].content[0].text'."),
+    ({"messages": [{"role": "wizard", "content": "hi"}]}, "messages[0].role", "invalid_value",
+     "Invalid value: 'wizard'. Supported values are: 'system', 'developer', 'user', 'assistant', 'tool', and "
+     "'function'."),
+    ({"messages": []}, "messages", "empty_array",
+     "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead."),
+    ({"n": "two"}, "n", "invalid_type", "Invalid type for 'n': expected an integer, but got a string instead."),
+    ({"stream_options": {"include_usage": True}}, "stream_options", "invalid_value",
+     "The 'stream_options' parameter is only allowed when 'stream' is enabled."),
+]
+
+
+@pytest.mark.parametrize(("params", "param", "code", "message"), CHAT_CASES, ids=[c[1] for c in CHAT_CASES])
+def test_chat_rejects_what_the_real_api_rejects(client: openai.OpenAI, params: dict[str, Any], param: str,
+                                                code: str | None, message: str) -> None:
+    error = _chat_error(client, **params)
+    assert (error["param"], error["code"], error["message"]) == (param, code, message)
+
+
+def test_an_unknown_parameter_is_unrecognized(client: openai.OpenAI) -> None:
+    error = _chat_error(client, extra_body={"top_k": 5})
+    assert error["message"] == "Unrecognized request argument supplied: top_k"
+    assert error["param"] is None and error["code"] is None
+
+
+def test_odd_but_valid_fields_of_the_spec_are_accepted(client: openai.OpenAI) -> None:
+    r = client.chat.completions.create(
+        model="gpt-4o", messages=[{"role": "developer", "content": "string", "name": "name"}, *HI],
+        audio={"format": "wav", "voice": "alloy"}, frequency_penalty=-2, function_call="none",
+        functions=[{"name": "name", "description": "description", "parameters": {"foo": "bar"}}],
+        logit_bias={"foo": 0}, logprobs=True, max_completion_tokens=50, metadata={"foo": "string"},
+        modalities=["text"], n=1, parallel_tool_calls=True, prediction={"content": "string", "type": "content"},
+        presence_penalty=-2, prompt_cache_key="k", prompt_cache_retention="in_memory", reasoning_effort="none",
+        response_format={"type": "text"}, safety_identifier="s", seed=-9007199254740991, service_tier="auto",
+        stop="\n", store=True, temperature=1, tool_choice="none",
+        tools=[{"type": "function", "function": {"name": "name", "description": "d", "parameters": {"foo": "bar"},
+                                                 "strict": True}}],
+        top_logprobs=0, top_p=1, user="user-1234", verbosity="low",
+        web_search_options={"search_context_size": "low"},
+    )
+    assert r.choices[0].finish_reason == "stop"
+
+
+def test_a_prompt_past_the_context_window_is_context_length_exceeded(firedrill_server: FiredrillServer,
+                                                                     client: openai.OpenAI) -> None:
+    window = firedrill_server.provider.catalog.resolve("gpt-4o-mini").context_window
+    error = _chat_error(client, model="gpt-4o-mini", messages=[{"role": "user", "content": "word " * (window + 99)}])
+    assert error["code"] == "context_length_exceeded" and error["param"] == "messages"
+    assert error["message"].startswith(f"This model's maximum context length is {window} tokens. However, your "
+                                       "messages resulted in ")  # the words litellm looks for
+
+
+def test_models_need_a_key(firedrill_server: FiredrillServer) -> None:
+    r = httpx.get(f"{firedrill_server.url}/v1/models")
+    assert r.status_code == 401 and r.json()["error"]["message"].startswith("You didn't provide an API key.")
+    assert httpx.get(f"{firedrill_server.url}/v1/models/gpt-4o").status_code == 401
+    r = httpx.get(f"{firedrill_server.url}/v1/models", headers={"x-api-key": "", "anthropic-version": "2023-06-01"})
+    assert r.status_code == 401 and r.json()["error"] == {"type": "authentication_error",
+                                                          "message": "x-api-key header is required"}
+
+
+def test_unknown_routes_and_methods_answer_in_the_json_envelope(firedrill_server: FiredrillServer) -> None:
+    auth = {"authorization": "Bearer sk-test"}
+    r = httpx.post(f"{firedrill_server.url}/v1/nothing-here", headers=auth)
+    assert r.status_code == 404 and r.headers["content-type"] == "application/json"
+    assert r.json()["error"] == {"message": "Invalid URL (POST /v1/nothing-here)", "type": "invalid_request_error",
+                                 "param": None, "code": None}
+    r = httpx.get(f"{firedrill_server.url}/v1/embeddings", headers=auth)
+    assert r.status_code == 405 and r.headers["allow"] == "POST" and r.json()["error"]["type"]
+    r = httpx.get(f"{firedrill_server.url}/v1/messages", headers={"x-api-key": "k", "anthropic-version": "2023-06-01"})
+    assert r.status_code == 405 and r.json()["type"] == "error" and r.json()["error"]["type"]
+    r = httpx.get(f"{firedrill_server.url}/v1/nope", headers={"x-api-key": "k", "anthropic-version": "2023-06-01"})
+    assert r.status_code == 404 and r.json()["error"] == {"type": "not_found_error", "message": "Not Found"}
+
+
+def test_anthropic_validation_speaks_anthropic(firedrill_server: FiredrillServer, claude: anthropic.Anthropic) -> None:
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=0, messages=HI)  # type: ignore[arg-type]
+    assert caught.value.body["error"] == {"type": "invalid_request_error",  # type: ignore[index]
+                                          "message": "max_tokens: Input should be greater than or equal to 1"}
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=HI,  # type: ignore[arg-type]
+                               extra_body={"frequency_penalty": 1})
+    assert caught.value.body["error"]["message"] == "frequency_penalty: Extra inputs are not permitted"  # type: ignore[index]
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=HI,  # type: ignore[arg-type]
+                               extra_body={"temperature": 1.5})
+    assert caught.value.body["error"]["message"] == "temperature: Input should be less than or equal to 1"  # type: ignore[index]
+    window = firedrill_server.provider.catalog.resolve("claude-3-5-haiku-latest").context_window
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-3-5-haiku-latest", max_tokens=10,
+                               messages=[{"role": "user", "content": "word " * (window + 99)}])
+    assert caught.value.body["error"]["message"].startswith("prompt is too long: ")  # type: ignore[index]
