@@ -1,7 +1,8 @@
 """The facilitator's fault API: list, add, update, remove faults, reset; every change audited.
 
-Guarded by a bearer token responders do not have. Faults are built only through the registry,
-so the API, the YAML files and the library share one way in.
+Guarded by a bearer token responders do not have. A body is parsed into a ``FaultSpec`` and handed
+to ``FaultEngine.start``, the one way in that the scenario timeline, ``drill inject``, fault files
+and the library share, so a fault added here has the same effect (world changes included) as any.
 """
 
 from __future__ import annotations
@@ -9,18 +10,23 @@ from __future__ import annotations
 import hmac
 import json
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from chaos.engine import FaultEngine
-from chaos.errors import FaultError, FiredrillError
-from chaos.faults.registry import FAULT_TYPES, build_fault
+from chaos.errors import FaultError, FiredrillError, InputTooLargeError
+from chaos.faults.registry import FAULT_TYPES
+from chaos.faults.spec import ScheduledFaultSpec, parse_spec
 from chaos.http_errors import error_response, refused
 
 Handler = Callable[[Request], Awaitable[Response]]
+Transaction = Callable[[], AbstractContextManager[Any]]
+MAX_BODY_BYTES = 64 * 1024
 
 
 def token_ok(request: Request, *tokens: str) -> bool:
@@ -41,51 +47,64 @@ def guarded(handler: Handler, *tokens: str) -> Handler:
 
 
 async def _json(request: Request) -> dict[str, Any]:
+    raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise InputTooLargeError(f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
     try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise FaultError("the request body is not valid JSON") from None
+        body = json.loads(raw or b"{}", parse_constant=_no_constant)
+    except ValueError as exc:
+        raise FaultError(f"the request body is not valid JSON ({exc})") from None
     if not isinstance(body, dict):
         raise FaultError("the request body must be a JSON object")
     return body
 
 
-def spec_to_fault(engine: FaultEngine, body: dict[str, Any], fault_id: str | None = None) -> Any:
-    unknown = set(body) - {"type", "id", "params", "target", "start_s", "stop_s"}
-    if unknown:
-        raise FaultError(f"unknown fields {sorted(unknown)}; allowed: type, id, params, target, start_s, stop_s")
-    if not isinstance(body.get("type"), str):
-        raise FaultError(f"'type' is required; known types: {', '.join(sorted(FAULT_TYPES))}")
-    fid = fault_id or body.get("id") or engine.new_id(body["type"])
-    now = engine.clock()
-    start = body.get("start_s")
-    stop = body.get("stop_s")
-    return build_fault(body["type"], id=str(fid), params=body.get("params") or {}, target=body.get("target") or {},
-                       start_s=None if start is None else now + float(start),
-                       stop_s=None if stop is None else now + float(stop), seed=engine.seed)
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
-def admin_routes(engine: FaultEngine, *tokens: str, prefix: str = "/admin") -> list[Route]:
+def admin_routes(engine: FaultEngine, *tokens: str, prefix: str = "/admin",
+                 transaction: Transaction = nullcontext) -> list[Route]:
+    """The admin API over ``engine``. In a drill, ``transaction`` is the drill's: every change runs
+    under the drill lock, refuses an ended drill, and is journaled before the answer goes out."""
+
+    def run(change: Callable[[], Any]) -> Any:
+        def locked() -> Any:
+            with transaction():
+                return change()
+        return run_in_threadpool(locked)
+
     async def list_faults(request: Request) -> Response:
         return JSONResponse({"faults": [f.to_dict() for f in engine.list()], "now_s": engine.clock()})
 
     async def add_fault(request: Request) -> Response:
-        fault = engine.add(spec_to_fault(engine, await _json(request)))
+        spec = parse_spec(await _json(request))
+        fault = await run(lambda: engine.start(spec))
         return JSONResponse(fault.to_dict(), status_code=201)
 
     async def update_fault(request: Request) -> Response:
         fault_id = request.path_params["fault_id"]
-        current = engine.get(fault_id).to_dict()
-        body = {"type": current["type"], "params": current["params"], "target": current["target"],
-                **await _json(request)}
-        body.pop("id", None)
-        return JSONResponse(engine.replace(spec_to_fault(engine, body, fault_id)).to_dict())
+        changes = await _json(request)
+        changes.pop("id", None)
+
+        def update() -> Any:
+            current = engine.get(fault_id).to_dict()
+            spec = parse_spec({"type": current["type"], "params": current["params"], "target": current["target"],
+                               **changes, "id": fault_id})
+            assert isinstance(spec, ScheduledFaultSpec)
+            now = engine.clock()
+            return engine.replace(engine.build(
+                spec, start_s=None if spec.start_s is None else now + spec.start_s,
+                stop_s=None if spec.stop_s is None else now + spec.stop_s))
+
+        return JSONResponse((await run(update)).to_dict())
 
     async def remove_fault(request: Request) -> Response:
-        return JSONResponse(engine.remove(request.path_params["fault_id"]).to_dict())
+        fault_id = request.path_params["fault_id"]
+        return JSONResponse((await run(lambda: engine.remove(fault_id))).to_dict())
 
     async def reset(request: Request) -> Response:
-        return JSONResponse({"removed": [f.id for f in engine.reset()]})
+        return JSONResponse({"removed": [f.id for f in await run(engine.reset)]})
 
     async def audit(request: Request) -> Response:
         return JSONResponse({"changes": [{"at_s": c.at_s, "op": c.op, "fault": c.fault} for c in engine.audit]})

@@ -52,9 +52,10 @@ class DrillClock:
     drill). ``start_s`` lets a resumed drill continue its clock where the journal left it.
     """
 
-    def __init__(self, *, speed: float | None, start_s: float = 0.0) -> None:
+    def __init__(self, *, speed: float | None, start_s: float = 0.0, lock: threading.RLock | None = None) -> None:
         self.env = simpy.Environment(initial_time=start_s)
         self.speed = speed
+        self.lock = lock or threading.RLock()  # held for each step: whoever schedules from another thread holds it
         self._cond = threading.Condition()
         self._state = ClockState.RUNNING
         self._origin_s = start_s
@@ -95,11 +96,17 @@ class DrillClock:
                     continue
             on_idle()
             on_idle = None
-        try:
-            self.env.step()
-        except simpy.core.EmptySchedule:
-            return False
+        with self.lock:
+            try:
+                self.env.step()
+            except simpy.core.EmptySchedule:
+                return False
         return True
+
+    def wake(self) -> None:
+        """Something new was scheduled from another thread: look at the next event again."""
+        with self._cond:
+            self._cond.notify_all()
 
     def _delay_s(self) -> float:
         """Real seconds until the next event is due (inf while paused); callers hold ``_cond``."""

@@ -222,5 +222,5 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
         Route("/drill/end", facilitator(end), methods=["POST"]),
         Route("/drill/inject", facilitator(inject), methods=["POST"]),
         Route("/drill/reveal", facilitator(reveal), methods=["GET"]),
-        *admin_routes(drill.engine, roster.facilitator_token),
+        *admin_routes(drill.engine, roster.facilitator_token, transaction=drill.transaction),
     ]

@@ -11,17 +11,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from chaos.errors import FaultError, ScenarioError
-from chaos.faults.base import Fault
 from chaos.faults.registry import build_fault
+from chaos.faults.spec import ScheduledFaultSpec, parse_spec
 from chaos.yaml_lines import LineLoader, line_of
 
 
-def load_fault_file(path: Path, *, seed: int = 0) -> list[Fault]:
+def load_fault_file(path: Path, *, seed: int = 0) -> list[ScheduledFaultSpec]:
+    """The file's faults as specs for ``FaultEngine.start``, each checked against its type first."""
     try:
         doc = yaml.load(path.read_text(), Loader=LineLoader)  # noqa: S506 - LineLoader is a SafeLoader
     except yaml.YAMLError as exc:
@@ -32,22 +32,15 @@ def load_fault_file(path: Path, *, seed: int = 0) -> list[Fault]:
         doc = doc["faults"]
     if not isinstance(doc, list):
         raise ScenarioError("expected a list of faults (or a mapping with a 'faults' list)", file=str(path), line=1)
-    faults = []
+    specs = []
     for i, entry in enumerate(doc):
         if not isinstance(entry, dict) or "type" not in entry:
             raise ScenarioError("each fault needs a 'type'", file=str(path), line=line_of(entry), field=f"[{i}]")
-        unknown = set(entry) - {"type", "id", "params", "target", "start_s", "stop_s"}
-        if unknown:
-            raise ScenarioError(f"unknown keys {sorted(unknown)}; allowed: type, id, params, target, start_s, stop_s",
-                                file=str(path), line=line_of(entry), field=f"[{i}]")
         try:
-            faults.append(_build(entry, i, seed))
+            spec = parse_spec({"id": f"{entry['type']}-{i + 1}", **entry})
+            assert isinstance(spec, ScheduledFaultSpec)
+            build_fault(spec.type, id=spec.id or "", params=spec.params, target=spec.target, seed=seed)
         except FaultError as exc:
             raise ScenarioError(str(exc), file=str(path), line=line_of(entry), field=f"[{i}]") from None
-    return faults
-
-
-def _build(entry: dict[str, Any], index: int, seed: int) -> Fault:
-    return build_fault(entry["type"], id=str(entry.get("id") or f"{entry['type']}-{index + 1}"),
-                       params=dict(entry.get("params") or {}), target=dict(entry.get("target") or {}),
-                       start_s=entry.get("start_s"), stop_s=entry.get("stop_s"), seed=seed)
+        specs.append(spec)
+    return specs

@@ -67,12 +67,19 @@ def start_live_drill(
     latency_scale: float = 0.0,
     masked: bool = False,
 ) -> LiveDrill:
-    responder_token = responder_token or secrets.token_urlsafe(12)
-    facilitator_token = facilitator_token or secrets.token_urlsafe(18)
     drill_id = f"spin-{secrets.token_hex(3)}" if masked else None  # an id that does not name the scenario
     drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked)
-    roster = Roster(join_code=responder_token, facilitator_token=facilitator_token,
-                    on_role=drill.role)
+    live = serve_drill(drill, host=host, port=port, responder_token=responder_token,
+                       facilitator_token=facilitator_token, latency_scale=latency_scale)
+    drill.start()
+    return live
+
+
+def serve_drill(drill: Drill, *, host: str = "127.0.0.1", port: int = 0, responder_token: str | None = None,
+                facilitator_token: str | None = None, latency_scale: float = 0.0) -> LiveDrill:
+    """The drill's one server (provider, feature, control and admin API), without starting its clock."""
+    roster = Roster(join_code=responder_token or secrets.token_urlsafe(12),
+                    facilitator_token=facilitator_token or secrets.token_urlsafe(18), on_role=drill.role)
     routes = [
         *control_routes(drill, roster=roster),
         *web_routes(drill, roster=roster),
@@ -80,5 +87,4 @@ def start_live_drill(
     ]
     app = create_app(provider=drill.world.provider, latency_scale=latency_scale, extra_routes=routes)
     server = ServerThread(app, host=host, port=port).start()
-    drill.start()
     return LiveDrill(drill, server, roster)

@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from chaos.faults.base import Targeting
+from chaos.faults.spec import FaultSpec
 from chaos.taxonomy import Action, Cause, Row, Symptom
 from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE
 
@@ -89,12 +89,7 @@ class WorldSettings(Strict):
     latency_slo_ms: float = Field(5000, gt=0)
 
 
-class FaultEntry(Strict):
-    type: str
-    id: str | None = None
-    params: dict[str, Any] = Field(default_factory=dict)
-    target: Targeting = Targeting()
-    fixed_by: list[str] = Field(default_factory=list)  # "action[:arg]" keys that end this fault
+FaultEntry = FaultSpec  # a timeline fault: the engine's own spec, scheduled by its timeline item
 
 
 class ChangeEntry(Strict):

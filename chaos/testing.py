@@ -18,7 +18,7 @@ from typing import Any
 from chaos.admin import admin_routes
 from chaos.engine import FaultEngine
 from chaos.faults.base import Fault, Targeting
-from chaos.faults.registry import build_fault
+from chaos.faults.spec import parse_spec
 from fake_llm import Provider, ServerThread, create_app
 from fake_llm.hooks import Exchange
 from fake_llm.provider import ProviderResult
@@ -59,9 +59,7 @@ class FiredrillServer:
         type's parameters may be mixed in ``settings``; they are told apart by name."""
         target = {k: v for k, v in settings.items() if k in _TARGET_KEYS}
         params = {k: v for k, v in settings.items() if k not in _TARGET_KEYS}
-        fault = build_fault(type_name, id=id or self.engine.new_id(type_name), params=params, target=target,
-                            seed=self.engine.seed)
-        return self.engine.add(fault)
+        return self.engine.start(parse_spec({"type": type_name, "id": id, "params": params, "target": target}))
 
     @contextmanager
     def fault(self, type_name: str, **settings: Any) -> Iterator[Fault]:

@@ -40,14 +40,14 @@ def proxy(
 ) -> None:
     """Forward OpenAI/Anthropic traffic to UPSTREAM and inject faults on the way."""
     engine = FaultEngine(seed=seed)
-    for fault in load_fault_file(faults_file, seed=seed) if faults_file else []:
+    for spec in load_fault_file(faults_file, seed=seed) if faults_file else []:
+        fault = engine.start(spec)
         if fault.stage in NOT_IN_PROXY:
             click.secho(
                 f"note: {fault.id} ({fault.type}) edits the simulated model's reply and is not applied in proxy mode",
                 fg="yellow",
                 err=True,
             )
-        engine.add(fault)
     guard = Guardrails(max_requests, max_tokens, max_error_rate, min_requests)
     token = os.environ.get("FIREDRILL_ADMIN_TOKEN") or secrets.token_urlsafe(18)
     app = create_proxy_app(Proxy(upstream, engine, guard=guard, dry_run=dry_run), admin_token=token)

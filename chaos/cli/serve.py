@@ -30,8 +30,8 @@ def build_provider_app(*, seed: int, latency_scale: float, admin_token: str,
     provider = Provider(catalog=Catalog.from_file(models_file), hooks=engine, seed=seed)
     engine.bind(provider)
     if faults_file is not None:
-        for fault in load_fault_file(faults_file, seed=seed):
-            engine.add(fault)
+        for spec in load_fault_file(faults_file, seed=seed):
+            engine.start(spec)
     app = create_app(provider=provider, latency_scale=latency_scale,
                      extra_routes=admin_routes(engine, admin_token))
     app.state.engine = engine

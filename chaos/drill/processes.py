@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 import random
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -20,11 +19,8 @@ import simpy
 from chaos.clock import CLOCK_ORIGIN, ClockState, DrillClock
 from chaos.drill.journal import Journal
 from chaos.engine import FaultChange, FaultEngine
-from chaos.errors import FaultError
 from chaos.events import EventKind
-from chaos.faults.base import Fault
-from chaos.faults.registry import build_fault
-from chaos.scenario import FaultEntry, Scenario, TrafficShape, apply_change
+from chaos.scenario import Scenario, TrafficShape, apply_change
 from chaos.taxonomy import Action, action_key
 from chaos.views import answer_event
 from fake_llm.world.changelog import Change
@@ -64,14 +60,13 @@ class DrillModel:
         self.clock = clock
         self.env = clock.env
         self.seed = seed
-        self.lock = threading.RLock()  # the one lock: the runner thread and every request thread take it
+        self.lock = clock.lock  # the one lock: the runner thread (for each step) and every request thread
         self.ended = False
         self.paged_at: float | None = None
         self._t: float | None = None  # the exact time of the request being served
-        self._fault_fixes: dict[str, list[str]] = {}
         self.engine = FaultEngine(seed=seed, now_s=self.now_s)
         self.world = World(world_config(scenario), seed=seed, now_s=self.now_s, hooks=self.engine)
-        self.engine.bind(self.world.provider)
+        self.engine.bind(self.world.provider, world=self.world, scheduler=self.at)
         self.engine.listeners.append(self._on_fault_change)
         self.world.changes.listeners.append(self._on_change)
         self.world.telemetry.alert_listeners.append(self._on_alert)
@@ -149,14 +144,17 @@ class DrillModel:
                 if item.change is not None:
                     apply_change(self.world, item.change)
                 elif item.fault is not None:
-                    fault = self.start_fault(item.fault, f"{item.fault.type}-{i + 1}")
-                    if item.stop_s is not None:
-                        self.env.process(self._stop_later(fault.id, item.stop_s))
+                    self.engine.start(item.fault, stop_s=item.stop_s, default_id=f"{item.fault.type}-{i + 1}")
 
-    def _stop_later(self, fault_id: str, at_s: float) -> Process:
-        yield self.env.timeout(at_s - self.env.now)
+    def at(self, t_s: float, do: Callable[[], None]) -> None:
+        """Run ``do`` at drill time ``t_s`` (the fault engine's scheduler); callers hold the lock."""
+        self.env.process(self._at(t_s, do))
+        self.clock.wake()
+
+    def _at(self, t_s: float, do: Callable[[], None]) -> Process:
+        yield self.env.timeout(max(0.0, t_s - float(self.env.now)))
         with self.lock:
-            self.stop_fault(fault_id)
+            do()
 
     def _metrics(self) -> Process:
         while True:
@@ -198,31 +196,12 @@ class DrillModel:
         self.record(self.paged_at, EventKind.PAGE, RUNNER,
                     {"alert": alert, "summary": b.page, "briefing": b.model_dump()})
 
-    # --- faults --------------------------------------------------------------------------------
-
-    def start_fault(self, entry: FaultEntry, default_id: str) -> Fault:
-        fault = build_fault(
-            entry.type, id=entry.id or default_id, params=entry.params, target=entry.target, seed=self.seed
-        )
-        self._fault_fixes[fault.id] = list(entry.fixed_by)
-        self.engine.add(fault)
-        fault.on_start(self.world)
-        return fault
-
-    def stop_fault(self, fault_id: str) -> None:
-        try:
-            fault = self.engine.remove(fault_id)
-        except FaultError:
-            return  # already fixed by a responder
-        fault.on_stop(self.world)
+    # --- faults ----------------------------------------------------------------------------------
 
     def stop_faults_fixed_by(self, action: Action, arg: str | None) -> None:
         """End the scenario faults this responder action fixes (their ``fixed_by``)."""
-        key = action_key(action, arg)
-        active = {f.id for f in self.engine.list()}
-        for fault_id, fixes in list(self._fault_fixes.items()):
-            if (key in fixes or action.value in fixes) and fault_id in active:
-                self.stop_fault(fault_id)
+        for fault_id in self.engine.fixed_by(action_key(action, arg), action.value):
+            self.engine.remove(fault_id)
 
 
 def poisson(rng: random.Random, lam: float) -> int:

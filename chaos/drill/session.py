@@ -11,17 +11,20 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, Protocol
 
 from chaos.actions import apply_action
 from chaos.clock import ClockState, DrillClock, clock_label
 from chaos.drill.journal import Journal
 from chaos.drill.processes import FACILITATOR, DrillModel, Process
-from chaos.errors import DrillError, DrillNotRunningError, FaultError, NotFoundError
+from chaos.errors import DrillError, DrillNotRunningError, NotFoundError
 from chaos.eventlog import EventLog
 from chaos.events import DrillMode, EventKind
+from chaos.faults.spec import parse_spec
 from chaos.roster import Role
-from chaos.scenario import FaultEntry, Scenario
+from chaos.scenario import Scenario
 from chaos.taxonomy import Action, Cause, Symptom
 from chaos.views import DrillSnapshot, change_view, status_view, trace_view
 from fake_llm.errors import FakeLLMError
@@ -64,7 +67,7 @@ class Drill:
         self.journal = Journal(log, self.id)
         self.clock = DrillClock(speed=self.speed if self.live else None)
         self.model = DrillModel(scenario, journal=self.journal, clock=self.clock, seed=self.seed)
-        self.lock = self.model.lock
+        self.lock = self.clock.lock
         self._hints_used = 0
         self.responder = responder
         self.model.start(drill_id=self.id, speed=self.speed, mode=self.mode.value, team=team,
@@ -263,15 +266,19 @@ class Drill:
             return {"state": self.state.value, "resumed_at": clock_label(self.now_s())}
 
     def inject(self, spec: dict[str, Any]) -> dict[str, Any]:
-        try:
-            entry = FaultEntry.model_validate(spec)
-        except ValueError as exc:
-            raise FaultError(f"invalid fault: {exc}") from None
+        """A fault from the facilitator, through the engine's one way in (as the admin API's)."""
+        parsed = parse_spec(spec)
+        with self.transaction():
+            return self.engine.start(parsed).to_dict()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Under the drill lock, in a running drill, journaled before it returns: how the fault
+        admin API changes a live drill's engine."""
         with self.lock:
             self._guard()
-            fault = self.model.start_fault(entry, self.engine.new_id(entry.type))
+            yield
             self.journal.commit()
-            return fault.to_dict()
 
     def reveal(self) -> dict[str, Any]:
         return {

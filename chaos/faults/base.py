@@ -20,13 +20,13 @@ from fake_llm.hooks import Flavour, RequestInfo, Stage
 class Params(BaseModel):
     """Base for a fault type's parameters: unknown keys are errors, so typos fail loudly."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Targeting(BaseModel):
     """Which requests a fault hits. Every condition given must match; an empty one matches all."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     fraction: float = Field(1.0, ge=0.0, le=1.0)
     first_n: int | None = Field(None, ge=0)  # hit the first N matching requests, then pass

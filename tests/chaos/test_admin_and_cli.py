@@ -77,5 +77,5 @@ def test_fault_file_errors_name_file_and_line(tmp_path: Path) -> None:
         load_fault_file(path)
     assert str(exc.value).startswith(f"{path}:3:") and "status" in str(exc.value)
     path.write_text("- type: latency\n  start_s: 5\n  stop_s: 60\n")
-    [fault] = load_fault_file(path)
-    assert (fault.type, fault.start_s, fault.stop_s) == ("latency", 5, 60)
+    [spec] = load_fault_file(path)
+    assert (spec.type, spec.id, spec.start_s, spec.stop_s) == ("latency", "latency-1", 5, 60)
