@@ -188,6 +188,9 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
     async def pause(request: Request) -> Any:
         return await run_in_threadpool(drill.pause)
 
+    async def page(request: Request) -> Any:
+        return await run_in_threadpool(drill.page)
+
     async def resume(request: Request) -> Any:
         return await run_in_threadpool(drill.resume)
 
@@ -218,6 +221,7 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
         Route("/drill/hint", member(hint), methods=["POST"]),
         Route("/drill/replay", member(replay), methods=["POST"]),
         Route("/drill/pause", facilitator(pause), methods=["POST"]),
+        Route("/drill/page", facilitator(page), methods=["POST"]),
         Route("/drill/resume", facilitator(resume), methods=["POST"]),
         Route("/drill/end", facilitator(end), methods=["POST"]),
         Route("/drill/inject", facilitator(inject), methods=["POST"]),

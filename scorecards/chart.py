@@ -12,6 +12,7 @@ external assets: it renders the same in a browser, a Markdown viewer and a print
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -25,7 +26,7 @@ PANEL_GAP = 34
 ROW_H = 17
 LANE_GAP = 8
 FONT_PX = 11
-CHAR_W = 6.7  # a generous average glyph width at FONT_PX: estimates err wide, so labels never touch
+CHAR_W = 6.2  # a generous average glyph width at FONT_PX (DejaVu Sans, the widest usual fallback, averages ~6)
 LABEL_MAX = 46
 COLORS = {
     "quality": "#2b8a3e", "judge": "#74b816", "error": "#c92a2a", "p99": "#1864ab", "fault": "#ffc9c9",
@@ -51,7 +52,8 @@ def text_width(text: str) -> float:
 
 
 def clock(t_min: float, start_min: float) -> str:
-    total = int(round(start_min + t_min)) % (24 * 60)
+    """Drill minutes as the clock the tables print (truncated to the minute, as strftime does)."""
+    total = int(math.floor(start_min + t_min + 1e-9)) % (24 * 60)
     return f"{total // 60:02d}:{total % 60:02d}"
 
 

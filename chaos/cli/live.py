@@ -171,11 +171,12 @@ def _facilitator(verb: str, method: str = "POST") -> None:
         "pause": "Pause the drill clock.",
         "resume": "Resume the drill clock.",
         "end": "End the drill now.",
+        "page": "Page the team now, by hand, with the scenario's page.",
         "reveal": "Show the ground truth (after the drill!).",
     }[verb]
 
 
-for _verb, _method in (("pause", "POST"), ("resume", "POST"), ("end", "POST"), ("reveal", "GET")):
+for _verb, _method in (("pause", "POST"), ("resume", "POST"), ("end", "POST"), ("page", "POST"), ("reveal", "GET")):
     _facilitator(_verb, _method)
 
 

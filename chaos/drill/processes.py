@@ -190,6 +190,14 @@ class DrillModel:
         if alert.firing and self.paged_at is None and alert.t_s >= self.scenario.ground_truth.started_s - 60:
             self._page(alert.alert)
 
+    def page_by_hand(self) -> bool:
+        """The facilitator rings the pager now (an alert that never fired, a quiet incident); False if already
+        paged."""
+        if self.paged_at is not None:
+            return False
+        self._page("facilitator")
+        return True
+
     def _page(self, alert: str) -> None:
         self.paged_at = self.now_s()
         b = self.scenario.briefing

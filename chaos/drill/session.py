@@ -265,6 +265,15 @@ class Drill:
                 self._write(EventKind.DRILL_RESUMED, FACILITATOR, {})
             return {"state": self.state.value, "resumed_at": clock_label(self.now_s())}
 
+    def page(self) -> dict[str, Any]:
+        """Page the team by hand with the scenario's page; once per drill."""
+        with self.lock:
+            self._guard()
+            if not self.model.page_by_hand():
+                raise DrillError(f"the team was already paged at {clock_label(self.model.paged_at or 0.0)}")
+            self.journal.commit()
+            return {"paged": True, "at": clock_label(self.now_s())}
+
     def inject(self, spec: dict[str, Any]) -> dict[str, Any]:
         """A fault from the facilitator, through the engine's one way in (as the admin API's)."""
         parsed = parse_spec(spec)

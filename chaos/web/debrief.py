@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from markupsafe import Markup
 
 from scorecards import Scorecard, postmortem_markdown, score
-from scorecards.chart import timeline_svg
+from scorecards.chart import clock, timeline_svg
 
 if TYPE_CHECKING:
     from chaos.drill import Drill
@@ -36,6 +36,7 @@ class Debrief:
     chart: Markup
     postmortem: str
     evals: list[dict[str, Any]]
+    stage_clocks: dict[str, str]  # stage -> the drill-clock time it was reached, as the chart shows it
 
 
 def arithmetic(card: Scorecard) -> tuple[list[Term], float]:
@@ -59,4 +60,6 @@ def build(drill: Drill) -> Debrief:
         chart=Markup(timeline_svg(card.timeline)),  # noqa: S704 - the chart escapes every label it draws
         postmortem=postmortem_markdown(events, drill.scenario, card),
         evals=card.evals,
+        stage_clocks={m.label: clock(m.t_min, card.timeline.clock_start_min)
+                      for m in card.timeline.marks if m.kind == "stage"},
     )

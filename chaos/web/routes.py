@@ -42,9 +42,9 @@ def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
 
 
 def _fail(exc: Exception) -> Response:
-    if isinstance(exc, PermissionError):
-        return JSONResponse({"error": {"message": str(exc)}}, status_code=403)
-    return JSONResponse({"error": {"message": str(exc)}}, status_code=400)
+    """The control API's error shape; firedrill errors carry their own HTTP status."""
+    status = 403 if isinstance(exc, PermissionError) else int(getattr(exc, "http_status", 400))
+    return JSONResponse({"error": {"type": type(exc).__name__, "message": str(exc)}}, status_code=status)
 
 
 def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:

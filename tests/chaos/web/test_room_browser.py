@@ -19,6 +19,19 @@ from chaos.loader import load_scenario
 WAIT_MS = 45_000  # drill time runs at speed 60: the page comes about 10 real seconds in
 
 
+OVERLAPS_JS = """() => {
+  const boxes = [...document.querySelectorAll('.story-chart svg text')].map(t => [t.textContent, t.getBBox()]);
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [a, p] = boxes[i], [b, q] = boxes[j];
+    const apart = (s, t, ds, dt) => s + ds - 0.5 <= t || t + dt - 0.5 <= s;
+    if (!apart(p.x, q.x, p.width, q.width) && !apart(p.y, q.y, p.height, q.height))
+      hits.push(a + ' / ' + b);
+  }
+  return hits;
+}"""
+
+
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveDrill]:
     drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=60)
@@ -90,6 +103,8 @@ def test_two_responders_and_a_facilitator_share_one_incident(browser: Any, live:
     chart = ana.locator(".story-chart svg")
     expect(chart).to_be_visible()
     expect(chart).to_contain_text("Ana")  # the chart names who acted
+    overlaps = ana.evaluate(OVERLAPS_JS)
+    assert not overlaps, f"chart labels overlap as the browser draws them: {overlaps}"
     ana.screenshot(path=artefacts / "debrief-ana.png", full_page=True)
     for page in (ana, ben, fac):
         page.context.close()
