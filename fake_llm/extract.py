@@ -12,6 +12,7 @@ import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from fake_llm.context import terms
 
@@ -45,8 +46,9 @@ _URL = re.compile(r"https?://[^\s\"'<>)]+")
 _PHONE = re.compile(r"\+?\d[\d ()-]{6,}\d")
 _NUMBER = re.compile(r"(?<![\w.-])-?\$?\d+(?:,\d{3})*(?:\.\d+)?%?")
 _ID = re.compile(r"#?\b(?=[\w-]*\d)[A-Za-z]{0,6}[-_]?\d[\w-]*\b")
-_NAME_AFTER = re.compile(rf"\b(?:my name is|i am|i'm|call me|named|called|for|to|from|with|user|customer)\s+"
-                         rf"({_CAP_WORD}(?: {_CAP_WORD})?)")
+_NAME_AFTER = re.compile(rf"\b(?:my name is|name is|i am|i'm|call me|named|called|by|user|customer|dear|mr\.?|"
+                         rf"ms\.?|mrs\.?|dr\.?)\s+({_CAP_WORD}(?: {_CAP_WORD})?)", re.I)
+_NAME_WEAK = re.compile(rf"\b(?:for|to|from|with|and)\s+({_CAP_WORD}(?: {_CAP_WORD})?)")
 _QUOTED = re.compile(r"[\"“']([^\"”']{1,200})[\"”']")
 
 # Field names (as words) -> the kind of value they want.
@@ -66,14 +68,21 @@ _KINDS: tuple[tuple[str, frozenset[str]], ...] = (
                          "keyword", "keywords", "term", "terms", "request", "content", "body", "expression"})),
 )
 DEFAULT_TODAY = date(2026, 1, 15)
+MAX_TEXT = 50_000  # characters searched: a 3 MB prompt costs no more than a long one
 
 
 def words_of(name: str) -> list[str]:
     """``orderId`` / ``order_id`` / ``Order-ID`` -> ["order", "id"]."""
+    return list(_words_of(name))
+
+
+@lru_cache(maxsize=4096)
+def _words_of(name: str) -> tuple[str, ...]:
     spaced = re.sub(r"([a-z0-9])([A-Z])|([A-Za-z])(\d)", r"\1\3 \2\4", name)
-    return [w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w]
+    return tuple(w for w in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if w)
 
 
+@lru_cache(maxsize=4096)
 def kind_of(name: str, fmt: str | None = None) -> str | None:
     if fmt in ("date", "date-time"):
         return "date"
@@ -99,7 +108,7 @@ def places(text: str) -> list[str]:
     """Place names in the order they appear: capitalised after a preposition, then lower-case ones."""
     found: list[str] = []
     for match in _PLACE_AFTER.finditer(text):
-        for part in re.split(r"\s+(?:and|or|&)\s+", match[1]):
+        for part in re.split(r"\s+(?:and|or|&)\s+", re.split(r"(?<=[a-z]{3})\.\s", match[1])[0]):
             first = part.split(",")[0].split()[0].lower().strip(".'’")
             if first not in _NOT_NAMES and part not in found:
                 found.append(part.rstrip(".,"))
@@ -169,11 +178,14 @@ def numbers(text: str) -> list[float]:
 
 
 def person_names(text: str) -> list[str]:
-    out = [m[1] for m in _NAME_AFTER.finditer(text) if m[1].split()[0].lower() not in _NOT_NAMES]
-    for match in re.finditer(rf"(?<![.!?]\s)(?<!^)\b({_CAP_WORD}(?: {_CAP_WORD})?)", text):
-        if match[1].split()[0].lower() not in _NOT_NAMES and match[1] not in out:
-            out.append(match[1])
-    return out
+    out = [m[1] for m in _NAME_AFTER.finditer(text) if m[1][0].isupper() and m[1].split()[0].lower() not in _NOT_NAMES]
+    where = set(places(text))
+    weak = [m[1] for m in _NAME_WEAK.finditer(text)]
+    loose = [m[1] for m in re.finditer(rf"(?<![.!?]\s)(?<!^)\b({_CAP_WORD}(?: {_CAP_WORD})?)", text)]
+    for name in [*weak, *loose]:
+        if name.split()[0].lower() not in _NOT_NAMES and name not in out and name not in where:
+            out.append(name)
+    return [re.split(r"(?<=[a-z]{3})\.\s", name)[0].rstrip(".") for name in out]
 
 
 def ids(text: str, field_words: list[str]) -> list[str]:
@@ -204,8 +216,10 @@ class Extractor:
     today: date | None = None
     _used_numbers: int = 0
     _used: set[str] = field(default_factory=set)
+    _memo: dict[tuple[str, ...], list[str]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        self.text = self.text[:MAX_TEXT]
         self._numbers = numbers(self.text)
         if self.today is None:
             self.today = reference_date(self.text)
@@ -220,38 +234,40 @@ class Extractor:
         return value
 
     def _of_kind(self, kind: str | None, name: str, fmt: str | None) -> str | None:
+        key = (kind or "", fmt or "", *(words_of(name) if kind == "id" else ()))
+        if key not in self._memo:  # a schema asks for the same kind many times: search the text once
+            self._memo[key] = self._options(kind, name, fmt)
+        options = self._memo[key]
+        return self._fresh(options) if kind in ("location", "id", "person") else _first(options)
+
+    def _options(self, kind: str | None, name: str, fmt: str | None) -> list[str]:
         text = self.text
         if kind == "email":
-            return _first(_EMAIL.findall(text))
+            return _EMAIL.findall(text)
         if kind == "url":
-            return _first(_URL.findall(text))
+            return _URL.findall(text)
         if kind == "phone":
-            return _first(_PHONE.findall(text))
+            return _PHONE.findall(text)
         if kind == "date":
             found = dates(text, self.today)
-            if not found:
-                return None
-            if fmt == "date-time":
-                return found[0].isoformat() + "T00:00:00Z"
-            return found[0].isoformat()
+            return [d.isoformat() + ("T00:00:00Z" if fmt == "date-time" else "") for d in found]
         if kind == "time":
             match = _TIME.search(text)
             if not match:
-                return None
+                return []
             if match[1]:
                 hour = int(match[1]) % 12 + (12 if match[3].lower() == "pm" else 0)
-                return f"{hour:02d}:{int(match[2] or 0):02d}"
-            return f"{int(match[4]):02d}:{match[5]}"
+                return [f"{hour:02d}:{int(match[2] or 0):02d}"]
+            return [f"{int(match[4]):02d}:{match[5]}"]
         if kind == "location":
-            return self._fresh(places(text))
+            return places(text)
         if kind == "id":
-            return self._fresh(ids(text, words_of(name)))
+            return ids(text, words_of(name))
         if kind == "person":
-            return self._fresh(person_names(text))
+            return person_names(text)
         if kind == "query":
-            return keyphrase(text)
-        quoted = _QUOTED.findall(text)
-        return quoted[0] if quoted else None
+            return [keyphrase(text)]
+        return _QUOTED.findall(text)[:1]
 
     def _fresh(self, options: list[str]) -> str | None:
         return next((o for o in options if o not in self._used), options[0] if options else None)
@@ -265,17 +281,25 @@ class Extractor:
 
     def number(self, name: str, *, consume: bool = True) -> float | None:
         """The number after the field's own word ('age 31', '31 years'), else the next unused one."""
-        for w in words_of(name):
-            near = re.search(rf"\b{re.escape(w)}\w*\b\D{{0,12}}?(-?\d+(?:\.\d+)?)", self.text, re.I)
-            if near:
-                return float(near[1])
-            before = re.search(rf"(-?\d+(?:\.\d+)?)\s*{re.escape(w)}", self.text, re.I)
-            if before:
-                return float(before[1])
+        key = ("#", name)
+        if key not in self._memo:
+            self._memo[key] = self._near_numbers(name)
+        if self._memo[key]:
+            return float(self._memo[key][0])
         if self._used_numbers < len(self._numbers):
             self._used_numbers += 1 if consume else 0
             return self._numbers[self._used_numbers - (1 if consume else 0)]
         return None
+
+    def _near_numbers(self, name: str) -> list[str]:
+        for w in words_of(name):
+            near = re.search(rf"\b{re.escape(w)}\w*\b\D{{0,12}}?(-?\d+(?:\.\d+)?)", self.text, re.I)
+            if near:
+                return [near[1]]
+            before = re.search(rf"(-?\d+(?:\.\d+)?)\s*{re.escape(w)}", self.text, re.I)
+            if before:
+                return [before[1]]
+        return []
 
     def mentions(self, value: str) -> bool:
         return bool(re.search(rf"\b{re.escape(value.lower())}\b", self.text.lower()))

@@ -39,6 +39,11 @@ def asked_schema(text: str) -> dict[str, Any] | None:
     return {"type": "object", "properties": {k: _guess(k) for k in keys}, "required": keys}
 
 
+def without_examples(text: str) -> str:
+    """The prompt with its example objects taken out: their placeholder values are not facts."""
+    return re.sub(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", " ", text)
+
+
 def _example_object(text: str) -> dict[str, Any] | None:
     """The first JSON object written in the prompt (placeholders allowed: ``{"name": "<string>"}``)."""
     for start in [m.start() for m in re.finditer(r"\{", text)][:20]:

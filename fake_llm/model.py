@@ -33,7 +33,7 @@ from fake_llm.context import (
     read_prompt,
     terms,
 )
-from fake_llm.json_mode import asked_schema
+from fake_llm.json_mode import asked_schema, without_examples
 from fake_llm.schema_fill import fill_schema
 from fake_llm.tokens import count_tokens, logprobs_for, split_tokens
 from fake_llm.types import AnswerSource, FinishReason, Message, ModelReply, ModelRequest, Role
@@ -179,6 +179,8 @@ def _json_text(schema: dict[str, Any], request: ModelRequest, prompt: Prompt, te
                rng: random.Random) -> tuple[str, bool]:
     """The JSON the schema asks for, values taken from the question, the context and the answer."""
     context = "\n".join([prompt.question, *(p.text for p in prompt.passages), text])
+    if request.json_schema is None:  # JSON mode: the prompt's example object is a shape, not facts
+        context = without_examples(context)
     filled = fill_schema(schema, context, rng, answer=text)
     return json.dumps(filled.value, ensure_ascii=False), filled.truncated
 
@@ -225,6 +227,8 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         asked = "\n".join(m.content for m in request.messages if m.role in (Role.SYSTEM, Role.USER))
         schema = asked_schema(asked)
     if schema is not None:
+        if source is AnswerSource.UNKNOWN and (ranked := rank(prompt.question, prompt.passages)):
+            text = ranked[0].sentence  # extracting, not answering: the closest context is the content
         body, cut = _json_text(schema, request, prompt, text, rng)
         body, finish, _ = _truncate(body, limit)
         return reply(body, FinishReason.LENGTH if cut else finish, AnswerSource.STRUCTURED, cited=cited)

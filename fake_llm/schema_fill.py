@@ -24,7 +24,7 @@ from typing import Any
 from fake_llm.extract import Extractor, words_of
 from fake_llm.regex_sample import sample as sample_pattern
 
-MAX_NODES = 4000  # values (objects, arrays, scalars) in one answer
+MAX_NODES = 3000  # values (objects, arrays, scalars) in one answer
 MAX_DEPTH = 24  # nesting, including $ref hops
 _TEXT_FIELDS = {"answer", "text", "summary", "response", "content", "reason", "explanation", "message",
                 "reasoning", "description", "output", "result", "reply", "final_answer", "body", "details",
@@ -46,7 +46,15 @@ class _Filler:
     answer: str | None
     nodes_left: int = MAX_NODES
     truncated: bool = False
-    _ref_depth: dict[str, int] = field(default_factory=dict)
+    _expanding: list[str] = field(default_factory=list)  # $refs being filled: a recursive model stops here
+
+    def recursive(self, schema: Any) -> bool:
+        """Whether ``schema`` is (or is an array of) a $ref already being filled further up."""
+        if not isinstance(schema, dict):
+            return False
+        if isinstance(schema.get("$ref"), str):
+            return schema["$ref"] in self._expanding
+        return _kind(schema) == "array" and self.recursive(schema.get("items"))
 
     def resolve(self, ref: str) -> dict[str, Any]:
         if not ref.startswith("#"):
@@ -70,9 +78,14 @@ class _Filler:
             self.truncated = self.truncated or self.nodes_left < 0
             return _smallest(schema, self)
         if isinstance(schema.get("$ref"), str):
-            target = self.resolve(schema["$ref"])
+            ref = schema["$ref"]
+            target = self.resolve(ref)
             merged = {**target, **{k: v for k, v in schema.items() if k != "$ref"}}
-            return self.fill(merged, name, depth + 1)
+            self._expanding.append(ref)
+            try:
+                return self.fill(merged, name, depth + 1)
+            finally:
+                self._expanding.pop()
         if "const" in schema:
             return schema["const"]
         if isinstance(schema.get("enum"), list) and schema["enum"]:
@@ -102,8 +115,10 @@ class _Filler:
         """A nullable field is null only when the text has nothing for it; otherwise the first real option."""
         real = [o for o in options if isinstance(o, dict) and o.get("type") != "null"]
         has_null = len(real) < len(options)
-        if has_null and real and _is_scalar(real[0], self) and not self.known(real[0], name):
+        if has_null and real and (self.recursive(real[0]) or (
+                _is_scalar(real[0], self) and not self.known(real[0], name))):
             return {"type": "null"}
+        real = [o for o in real if not self.recursive(o)] or real
         extra = {k: v for k, v in parent.items() if k not in ("anyOf", "oneOf", "default", "title", "description")}
         picked = real[0] if real else options[0]
         return {**extra, **picked} if isinstance(picked, dict) else {}
@@ -148,8 +163,9 @@ class _Filler:
         prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
         low = _int(schema.get("minItems"), 0)
         high = _int(schema.get("maxItems"), max(low, len(prefix), 1))
-        count = min(max(low, len(prefix), 1), high) if high >= 0 else max(low, 1)
         items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        floor = 0 if self.recursive(items) else 1  # a tree's children: none below the first level
+        count = min(max(low, len(prefix), floor), high) if high >= 0 else max(low, floor)
         out: list[Any] = []
         for i in range(count):
             if self.nodes_left <= 0:
@@ -250,6 +266,12 @@ def fill_schema(schema: dict[str, Any], text: str, rng: random.Random, *, answer
     """A value for ``schema`` (strings prefer the answer and the words of ``text``), within a budget;
     ``today`` is what relative dates ("tomorrow") count from."""
     filler = _Filler(schema, Extractor(text, today), rng, answer, nodes_left=max_nodes)
+    filler._expanding.append("#")  # the root is being filled: a field that refers back to it stops there
+    defs = schema.get("$defs") or schema.get("definitions") or {}
+    where = "$defs" if "$defs" in schema else "definitions"
+    if isinstance(defs, dict) and schema.get("title"):
+        filler._expanding.extend(f"#/{where}/{k}" for k, d in defs.items()
+                                 if isinstance(d, dict) and d.get("title") == schema["title"])
     value = filler.fill(schema, "", 0)
     return Filled(value, filler.truncated)
 
@@ -295,7 +317,7 @@ def _merge_all_of(schema: dict[str, Any], filler: _Filler) -> dict[str, Any]:
     return merged
 
 
-def _smallest(schema: dict[str, Any], filler: _Filler) -> Any:
+def _smallest(schema: dict[str, Any], filler: _Filler, depth: int = 0) -> Any:
     """The cheapest valid value, for when depth or budget is spent: null, [], {}, 0 or ''."""
     if isinstance(schema.get("$ref"), str):
         schema = filler.resolve(schema["$ref"])
@@ -308,15 +330,21 @@ def _smallest(schema: dict[str, Any], filler: _Filler) -> Any:
         if isinstance(options, list) and options:
             if any(isinstance(o, dict) and o.get("type") == "null" for o in options):
                 return None
-            return _smallest(options[0] if isinstance(options[0], dict) else {}, filler)
+            return _smallest(options[0] if isinstance(options[0], dict) else {}, filler, depth + 1)
     kinds = schema.get("type")
     if kinds == "null" or (isinstance(kinds, list) and "null" in kinds):
         return None
     kind = _kind(schema)
     if kind == "object":
-        return {}
+        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        required = [k for k in (schema.get("required") or []) if k in props]
+        if depth > 8:
+            return {}
+        return {k: _smallest(props[k] if isinstance(props[k], dict) else {}, filler, depth + 1) for k in required}
     if kind == "array":
-        return []
+        low = _int(schema.get("minItems"), 0)
+        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        return [_smallest(items, filler, depth + 1) for _ in range(min(low, 8))] if low and depth <= 8 else []
     if kind in ("integer", "number"):
         low = _num(schema.get("minimum"))
         return int(low) if low is not None and kind == "integer" else (low or 0)

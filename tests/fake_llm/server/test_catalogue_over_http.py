@@ -1,0 +1,95 @@
+"""Model names, response.model and embedding sizes as the SDKs see them."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import anthropic
+import openai
+import pytest
+
+from chaos.testing import FiredrillServer, firedrill_server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[FiredrillServer]:
+    with firedrill_server() as srv:
+        yield srv
+
+
+@pytest.fixture
+def client(server: FiredrillServer) -> openai.OpenAI:
+    return openai.OpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
+
+
+@pytest.mark.parametrize(("name", "served"), [
+    ("gpt-4o", "gpt-4o-2024-08-06"), ("gpt-4o-2024-11-20", "gpt-4o-2024-11-20"), ("gpt-3.5-turbo", "gpt-3.5-turbo-0125"),
+    ("chatgpt-4o-latest", "chatgpt-4o-latest"), ("o4-mini", "o4-mini-2025-04-16"), ("gpt-5-mini", "gpt-5-mini-2025-08-07"),
+])
+def test_chat_answers_with_the_dated_snapshot(client: openai.OpenAI, name: str, served: str) -> None:
+    r = client.chat.completions.create(model=name, messages=[{"role": "user", "content": "Hello"}])
+    assert r.model == served and r.system_fingerprint and r.system_fingerprint.startswith("fp_")
+
+
+def test_reasoning_models_bill_reasoning_tokens(client: openai.OpenAI) -> None:
+    r = client.chat.completions.create(model="o3-mini", messages=[{"role": "user", "content": "Hello"}])
+    details = r.usage.completion_tokens_details  # type: ignore[union-attr]
+    assert details is not None and details.reasoning_tokens and details.reasoning_tokens > 0
+    assert r.usage.completion_tokens > details.reasoning_tokens  # type: ignore[union-attr]
+
+
+def test_anthropic_answers_with_the_dated_snapshot(server: FiredrillServer) -> None:
+    client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
+    m = client.messages.create(model="claude-3-7-sonnet-latest", max_tokens=50,
+                               messages=[{"role": "user", "content": "Hi"}])
+    assert m.model == "claude-3-7-sonnet-20250219"
+
+
+def test_unknown_model_is_404_model_not_found(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError) as err:
+        client.chat.completions.create(model="gpt-4o-2099-01-01", messages=[{"role": "user", "content": "hi"}])
+    assert err.value.code == "model_not_found"
+
+
+@pytest.mark.parametrize(("model", "size"), [("text-embedding-3-small", 1536), ("text-embedding-3-large", 3072),
+                                             ("text-embedding-ada-002", 1536)])
+def test_embeddings_have_the_models_size(client: openai.OpenAI, model: str, size: int) -> None:
+    r = client.embeddings.create(model=model, input=["refund policy"])  # the SDK asks for base64
+    vec = r.data[0].embedding
+    assert len(vec) == size and math.isclose(sum(v * v for v in vec), 1.0, rel_tol=1e-4)
+
+
+def test_dimensions_shorten_text_embedding_3_and_keep_the_ranking(client: openai.OpenAI) -> None:
+    texts = ["refund policy for orders", "refund orders policy", "the weather on mars"]
+    short = [d.embedding for d in client.embeddings.create(model="text-embedding-3-large", input=texts,
+                                                           dimensions=256).data]
+    assert {len(v) for v in short} == {256}
+
+    def cos(a: list[float], b: list[float]) -> float:
+        return sum(x * y for x, y in zip(a, b, strict=True))
+
+    assert cos(short[0], short[1]) > cos(short[0], short[2])
+
+
+@pytest.mark.parametrize(("model", "dims"), [("text-embedding-ada-002", 512), ("text-embedding-3-small", 1537),
+                                             ("text-embedding-3-small", 0)])
+def test_dimensions_a_model_cannot_give_are_400(client: openai.OpenAI, model: str, dims: int) -> None:
+    with pytest.raises(openai.BadRequestError) as err:
+        client.embeddings.create(model=model, input="x", dimensions=dims)
+    assert err.value.param == "dimensions"  # type: ignore[attr-defined]
+
+
+def test_serve_with_a_users_catalogue(tmp_path: Path) -> None:
+    from starlette.testclient import TestClient
+
+    from chaos.cli.serve import build_provider_app
+
+    path = tmp_path / "models.yaml"
+    path.write_text("families:\n  - {family: acme-1, provider: openai, kind: chat, snapshots: [acme-1-2026-02-02]}\n")
+    app = build_provider_app(seed=0, latency_scale=0, admin_token="t", models_file=path)
+    with TestClient(app) as http:
+        r = http.post("/v1/chat/completions", headers={"authorization": "Bearer k"},
+                      json={"model": "acme-1", "messages": [{"role": "user", "content": "Hello"}]})
+    assert r.status_code == 200 and r.json()["model"] == "acme-1-2026-02-02"
