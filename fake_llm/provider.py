@@ -231,7 +231,7 @@ class Provider:
                                              extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s)
             else:
                 ex.frames = openai.stream_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
-                                               include_usage=options["include_usage"],
+                                               include_usage=options["include_usage"], n=options["n"],
                                                extra_ttft_s=ex.extra_ttft_s,
                                                extra_per_token_s=ex.extra_per_token_s)
             self.hooks.apply(Stage.STREAM, ex)

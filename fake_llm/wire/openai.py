@@ -140,15 +140,30 @@ def _top_logprobs(body: dict[str, Any]) -> int:
     return min(max(top, 0), 20) if isinstance(top, int) and not isinstance(top, bool) else 0
 
 
-def _usage(reply: ModelReply) -> dict[str, Any]:
+def _usage(reply: ModelReply, n: int = 1) -> dict[str, Any]:
+    completion = reply.output_tokens * n  # every choice is billed
     return {
         "prompt_tokens": reply.input_tokens,
-        "completion_tokens": reply.output_tokens,
-        "total_tokens": reply.input_tokens + reply.output_tokens,
+        "completion_tokens": completion,
+        "total_tokens": reply.input_tokens + completion,
         "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": 0, "audio_tokens": 0,
+        "completion_tokens_details": {"reasoning_tokens": reply.reasoning_tokens * n, "audio_tokens": 0,
                                       "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
     }
+
+
+def _logprob_entries(reply: ModelReply, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+    def entry(token: str, logprob: float) -> dict[str, Any]:
+        return {"token": token, "logprob": logprob, "bytes": list(token.encode())}
+
+    return [{**entry(t.token, t.logprob), "top_logprobs": [entry(tok, lp) for tok, lp in t.top]}
+            for t in (reply.logprobs or [])[start:stop]]
+
+
+def _logprobs(reply: ModelReply) -> dict[str, Any] | None:
+    if reply.logprobs is None:
+        return None
+    return {"content": _logprob_entries(reply), "refusal": None}
 
 
 def _message(reply: ModelReply) -> dict[str, Any]:
@@ -169,45 +184,54 @@ def render_chat(reply: ModelReply, *, completion_id: str, created: int, n: int =
         "created": created,
         "model": reply.model_version,
         "choices": [
-            {"index": i, "message": _message(reply), "logprobs": None, "finish_reason": _FINISH[reply.finish_reason]}
+            {"index": i, "message": _message(reply), "logprobs": _logprobs(reply),
+             "finish_reason": _FINISH[reply.finish_reason]}
             for i in range(n)
         ],
-        "usage": _usage(reply),
+        "usage": _usage(reply, n),
         "service_tier": "default",
         "system_fingerprint": reply.system_fingerprint,
     }
 
 
 def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_usage: bool,
-                extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0) -> list[Frame]:
-    """The SSE frames of a streamed completion, each with the simulated delay before it."""
+                extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0, n: int = 1) -> list[Frame]:
+    """The SSE frames of a streamed completion, each with the simulated delay before it.
+
+    With ``n`` choices the chunks of every index interleave, as the API sends them: the delay is
+    paid once per step, not once per choice.
+    """
     per_token = reply.per_token_s + extra_per_token_s
     head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
             "model": reply.model_version, "service_tier": "default",
             "system_fingerprint": reply.system_fingerprint}
-
-    def chunk(delta: dict[str, Any], finish: str | None = None, delay_s: float = 0.0) -> Frame:
-        body = {**head, "choices": [{"index": 0, "delta": delta, "logprobs": None, "finish_reason": finish}]}
-        if include_usage:
-            body["usage"] = None
-        return sse(body, delay_s=delay_s)
-
-    frames = [chunk({"role": "assistant", "content": "", "refusal": None}, delay_s=reply.ttft_s + extra_ttft_s)]
+    steps: list[tuple[dict[str, Any], str | None, Any, float]] = [
+        ({"role": "assistant", "content": "", "refusal": None}, None, None, reply.ttft_s + extra_ttft_s)]
     if reply.tool_calls:
         for i, call in enumerate(reply.tool_calls):
-            frames.append(chunk({"tool_calls": [{"index": i, "id": call.id, "type": "function",
-                                                 "function": {"name": call.name, "arguments": ""}}]}))
+            steps.append(({"tool_calls": [{"index": i, "id": call.id, "type": "function",
+                                           "function": {"name": call.name, "arguments": ""}}]}, None, None, 0.0))
             args = json.dumps(call.arguments)
             for piece in [args[j:j + 12] for j in range(0, len(args), 12)]:
-                frames.append(chunk({"tool_calls": [{"index": i, "function": {"arguments": piece}}]},
-                                    delay_s=per_token * 3))
+                steps.append(({"tool_calls": [{"index": i, "function": {"arguments": piece}}]}, None, None,
+                              per_token * 3))
     else:
         field, text = ("refusal", reply.refusal) if reply.refusal else ("content", reply.text)
-        for piece in split_tokens(text or ""):
-            frames.append(chunk({field: piece}, delay_s=per_token * max(1, count_tokens(piece))))
-    frames.append(chunk({}, _FINISH[reply.finish_reason]))
+        for k, piece in enumerate(split_tokens(text or "")):
+            logprobs = ({"content": _logprob_entries(reply, k, k + 1), "refusal": None}
+                        if reply.logprobs is not None else None)
+            steps.append(({field: piece}, None, logprobs, per_token * max(1, count_tokens(piece))))
+    steps.append(({}, _FINISH[reply.finish_reason], None, 0.0))
+    frames = []
+    for delta, finish, logprobs, delay_s in steps:
+        for index in range(n):
+            body = {**head, "choices": [{"index": index, "delta": delta, "logprobs": logprobs,
+                                         "finish_reason": finish}]}
+            if include_usage:
+                body["usage"] = None
+            frames.append(sse(body, delay_s=delay_s if index == 0 else 0.0))
     if include_usage:
-        frames.append(sse({**head, "choices": [], "usage": _usage(reply)}))
+        frames.append(sse({**head, "choices": [], "usage": _usage(reply, n)}))
     frames.append(Frame(b"data: [DONE]\n\n"))
     return frames
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 from uuid import UUID
 
@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from fake_llm.schema_fill import fill_schema
 
 
-class Colour(str, Enum):
+class Colour(StrEnum):
     red = "red"
     blue = "blue"
 

@@ -25,8 +25,9 @@ def client(server: FiredrillServer) -> openai.OpenAI:
 
 
 @pytest.mark.parametrize(("name", "served"), [
-    ("gpt-4o", "gpt-4o-2024-08-06"), ("gpt-4o-2024-11-20", "gpt-4o-2024-11-20"), ("gpt-3.5-turbo", "gpt-3.5-turbo-0125"),
-    ("chatgpt-4o-latest", "chatgpt-4o-latest"), ("o4-mini", "o4-mini-2025-04-16"), ("gpt-5-mini", "gpt-5-mini-2025-08-07"),
+    ("gpt-4o", "gpt-4o-2024-08-06"), ("gpt-4o-2024-11-20", "gpt-4o-2024-11-20"),
+    ("gpt-3.5-turbo", "gpt-3.5-turbo-0125"), ("chatgpt-4o-latest", "chatgpt-4o-latest"),
+    ("o4-mini", "o4-mini-2025-04-16"), ("gpt-5-mini", "gpt-5-mini-2025-08-07"),
 ])
 def test_chat_answers_with_the_dated_snapshot(client: openai.OpenAI, name: str, served: str) -> None:
     r = client.chat.completions.create(model=name, messages=[{"role": "user", "content": "Hello"}])

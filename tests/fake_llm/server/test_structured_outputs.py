@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 import openai
@@ -17,7 +17,7 @@ TICKET = ("[doc:t-88 updated:2026-10-02] Ticket 88 was opened by Maria Lopez on 
           "The export job fails with a timeout after 30 seconds.")
 
 
-class Priority(str, Enum):
+class Priority(StrEnum):
     low = "low"
     high = "high"
 
