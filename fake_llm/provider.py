@@ -20,8 +20,10 @@ from fake_llm.embeddings import embed_for, to_base64
 from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
 from fake_llm.model import generate
+from fake_llm.prompt_cache import MIN_CACHED_TOKENS, NO_CACHE, OPENAI_STEP, CacheUse, PromptCache
 from fake_llm.response_store import ResponseStore
 from fake_llm.tokens import count_tokens
+from fake_llm.types import Message, ModelReply, ModelRequest, Role
 from fake_llm.wire import anthropic, checks, limits, openai, responses
 from fake_llm.wire.common import dumps
 
@@ -61,6 +63,7 @@ class Provider:
     on_exchange: Callable[[Exchange, ProviderResult], None] | None = None
     clock: Callable[[], float] = time.time  # for ``created`` fields only
     responses_store: ResponseStore = field(default_factory=ResponseStore, repr=False)
+    prompt_cache: PromptCache = field(default_factory=PromptCache, repr=False)
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
     _counter: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -108,14 +111,9 @@ class Provider:
             return self._error(flavour, err, request_id, param=exc.param)
 
     def models(self, flavour: Flavour = Flavour.OPENAI) -> list[tuple[str, int, str]]:
-        """(name, created, owned_by) of every listed model; Anthropic's list has only its own names."""
-        out = []
-        for name in self.catalog.names():
-            if flavour is Flavour.ANTHROPIC and not name.startswith("claude"):
-                continue
-            profile = self.catalog.resolve(name)
-            out.append((name, profile.created, profile.owned_by))
-        return out
+        """(name, created, owned_by) of every model the flavour's ``/v1/models`` lists: its own and ours."""
+        names = self.catalog.names("anthropic" if flavour is Flavour.ANTHROPIC else "openai")
+        return [(n, p.created, p.owned_by) for n in names for p in (self.catalog.resolve(n),)]
 
     def check_key(self, flavour: Flavour, headers: Mapping[str, str]) -> ProviderResult | None:
         """None when the request carries an accepted API key, else the 401 to send."""
@@ -190,7 +188,7 @@ class Provider:
             model, request, options = anthropic.parse_messages(body)
         elif route == RESPONSES_ROUTE:
             checks.responses(body)
-            model, request, options = responses.parse(body)
+            model, request, options = responses.parse(body, self._history(body.get("previous_response_id")))
         else:
             checks.chat(body)
             model, request, options = openai.parse_chat(body)
@@ -218,6 +216,7 @@ class Provider:
         self.hooks.apply(Stage.GENERATION, ex)
         reply = ex.reply
         created = int(self.clock())
+        cache = self._cache_use(flavour, route, body, request, reply)
         headers_out = self._headers(flavour, request_id, ex.extra_headers)
         latency = ex.hang_s + reply.ttft_s + ex.extra_ttft_s + (reply.per_token_s + ex.extra_per_token_s) * (
             reply.output_tokens)
@@ -225,10 +224,11 @@ class Provider:
             if flavour is Flavour.ANTHROPIC:
                 ex.frames = anthropic.stream_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
                                                      extra_ttft_s=ex.extra_ttft_s,
-                                                     extra_per_token_s=ex.extra_per_token_s)
+                                                     extra_per_token_s=ex.extra_per_token_s, body=body, cache=cache)
             elif route == RESPONSES_ROUTE:
-                ex.frames = responses.stream(reply, response_id=f"resp_{rid}", created=created,
-                                             extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s)
+                ex.frames = responses.stream(reply, response_id=f"resp_{rid}", created=created, body=body,
+                                             extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s,
+                                             cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
             else:
                 ex.frames = openai.stream_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
                                                include_usage=options["include_usage"], n=options["n"],
@@ -239,19 +239,62 @@ class Provider:
                                     frames=ex.frames, hang_s=ex.hang_s, exchange=ex, latency_s=latency)
         else:
             if flavour is Flavour.ANTHROPIC:
-                ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version)
+                ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
+                                                   body=body, cache=cache)
             elif route == RESPONSES_ROUTE:
-                ex.wire = responses.render(reply, response_id=f"resp_{rid}", created=created)
+                ex.wire = responses.render(reply, response_id=f"resp_{rid}", created=created, body=body,
+                                           cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
             else:
                 ex.wire = openai.render_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
                                              n=options["n"])
+                ex.wire["usage"]["prompt_tokens_details"]["cached_tokens"] = cache.read_tokens
             self.hooks.apply(Stage.PROVIDER_RESPONSE, ex)
             payload = ex.raw_body if ex.raw_body is not None else dumps(ex.wire)
             result = ProviderResult(200, {**headers_out, "content-type": "application/json"}, payload,
                                     hang_s=ex.hang_s, exchange=ex, latency_s=latency)
+        if route == RESPONSES_ROUTE and body.get("store") is not False:
+            self._store_response(f"resp_{rid}", created, body, request, reply, cache)
         if self.on_exchange:
             self.on_exchange(ex, result)
         return result
+
+    # --- Responses API state and prompt caching ----------------------------------------
+
+    def _history(self, previous_id: Any) -> tuple[Message, ...]:
+        if previous_id is None:
+            return ()
+        history = self.responses_store.conversation(previous_id)
+        if history is None:
+            raise InvalidRequest(f"Previous response with id '{previous_id}' not found.",
+                                 param="previous_response_id", code="previous_response_not_found")
+        return history
+
+    def _store_response(self, response_id: str, created: int, body: dict[str, Any], request: ModelRequest,
+                        reply: ModelReply, cache: CacheUse) -> None:
+        """Keep what ``GET /v1/responses/{id}`` returns and what ``previous_response_id`` continues
+        from: the conversation without this request's instructions (they do not carry over)."""
+        final = responses.render(reply, response_id=response_id, created=created, body=body,
+                                 cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
+        said = Message(Role.ASSISTANT, reply.text if not reply.tool_calls else "", tool_calls=tuple(reply.tool_calls))
+        turns = request.messages[1:] if body.get("instructions") else request.messages
+        self.responses_store.put(response_id, dumps(final), (*turns, said))
+
+    def _cache_use(self, flavour: Flavour, route: str, body: dict[str, Any], request: ModelRequest,
+                   reply: ModelReply) -> CacheUse:
+        """OpenAI: everything before the last message is a cacheable prefix. Anthropic: only what
+        comes before a ``cache_control`` breakpoint the caller marked."""
+        if flavour is Flavour.ANTHROPIC:
+            prefix = anthropic.cached_prefix(body)
+            if prefix is None:
+                return NO_CACHE
+            return self.prompt_cache.use(reply.model_version, prefix, count_tokens(prefix))
+        if reply.input_tokens < MIN_CACHED_TOKENS:
+            return NO_CACHE
+        head = request.messages[:-1]
+        prefix = "\x00".join(f"{m.role}:{m.content}" for m in head) + repr(request.tools)
+        last = request.messages[-1].content if request.messages else ""
+        return self.prompt_cache.use(reply.model_version, prefix, reply.input_tokens - count_tokens(last) - 4,
+                                     step=OPENAI_STEP)
 
     def _count_tokens(self, body: dict[str, Any], request_id: str) -> ProviderResult:
         """Anthropic's ``count_tokens``: the input tokens the same request would be billed for."""

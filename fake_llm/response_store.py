@@ -9,28 +9,39 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
+from fake_llm.types import Message
+
 
 class ResponseStore:
     def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, bytes] = OrderedDict()
+        self._items: OrderedDict[str, tuple[bytes, tuple[Message, ...], int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
 
-    def put(self, response_id: str, body: bytes) -> None:
-        if len(body) > self.max_bytes:
+    def put(self, response_id: str, body: bytes, conversation: tuple[Message, ...] = ()) -> None:
+        """Keep the response's JSON and the conversation up to and including it (for
+        ``previous_response_id``); its size counts both."""
+        size = len(body) + sum(len(m.content) + 64 for m in conversation)
+        if size > self.max_bytes:
             return
         with self._lock:
             old = self._items.pop(response_id, None)
-            self._bytes += len(body) - (len(old) if old else 0)
-            self._items[response_id] = body
+            self._bytes += size - (old[2] if old else 0)
+            self._items[response_id] = (body, conversation, size)
             while self._bytes > self.max_bytes:
                 _, dropped = self._items.popitem(last=False)
-                self._bytes -= len(dropped)
+                self._bytes -= dropped[2]
 
     def get(self, response_id: str) -> bytes | None:
         with self._lock:
-            return self._items.get(response_id)
+            item = self._items.get(response_id)
+        return item[0] if item else None
+
+    def conversation(self, response_id: str) -> tuple[Message, ...] | None:
+        with self._lock:
+            item = self._items.get(response_id)
+        return item[1] if item else None
 
     @property
     def size_bytes(self) -> int:

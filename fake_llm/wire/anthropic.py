@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -9,6 +11,7 @@ from typing import Any
 
 from fake_llm.errors import InvalidRequest
 from fake_llm.hooks import Frame, ProviderError
+from fake_llm.prompt_cache import NO_CACHE, CacheUse
 from fake_llm.tokens import count_tokens, split_tokens
 from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool, ToolCall
 from fake_llm.wire.common import dumps, need, sse, stop_list, text_of
@@ -115,6 +118,33 @@ def render_models(models: list[tuple[str, int, str]], query: Mapping[str, str]) 
             "last_id": page[-1]["id"] if page else None}
 
 
+def cached_prefix(body: dict[str, Any]) -> str | None:
+    """The prompt text up to the last ``cache_control`` breakpoint (tools, then system, then
+    messages, the order Anthropic caches in), or None when the request marks none. A top-level
+    ``cache_control`` caches everything before the last message."""
+    parts: list[str] = []
+    upto: int | None = None
+    for tool in body.get("tools") or ():
+        parts.append(json.dumps(tool, sort_keys=True))
+        if isinstance(tool, dict) and tool.get("cache_control"):
+            upto = len(parts)
+    system = body.get("system")
+    for block in [system] if isinstance(system, str) else system or ():
+        parts.append(block if isinstance(block, str) else str(block.get("text", "")))
+        if isinstance(block, dict) and block.get("cache_control"):
+            upto = len(parts)
+    messages = body.get("messages") or []
+    for i, m in enumerate(messages):
+        content = m.get("content")
+        for block in [content] if isinstance(content, str) else content or ():
+            parts.append(block if isinstance(block, str) else json.dumps(block, sort_keys=True))
+            if isinstance(block, dict) and block.get("cache_control"):
+                upto = len(parts)
+        if body.get("cache_control") and i == len(messages) - 2:
+            upto = max(upto or 0, len(parts))
+    return None if upto is None else "\n".join(parts[:upto])
+
+
 def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
     model = need(body, "model", str, required=True)
     max_tokens = need(body, "max_tokens", int, required=True, what="integer")
@@ -142,15 +172,39 @@ def parse_messages(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, A
         tool_choice = choice.get("name")
     need(body, "stream", bool, what="boolean")
     need(body, "temperature", (int, float), what="number")
+    fmt = body.get("output_format") or (body.get("output_config") or {}).get("format") or {}
     request = ModelRequest(model_version=model, messages=tuple(messages), max_tokens=max_tokens,
                            tools=tuple(tools), tool_choice=tool_choice,
+                           json_schema=fmt.get("schema") if fmt.get("type") == "json_schema" else None,
                            parallel_tool_calls=choice.get("disable_parallel_tool_use") is not True,
                            stop=stop_list(body.get("stop_sequences"), "stop_sequences"))
     return model, request, {"stream": bool(body.get("stream"))}
 
 
-def _content(reply: ModelReply) -> list[dict[str, Any]]:
+def thinking_asked(body: dict[str, Any]) -> bool:
+    thinking = body.get("thinking")
+    return isinstance(thinking, dict) and thinking.get("type") in ("enabled", "adaptive")
+
+
+def _thinking(reply: ModelReply, body: dict[str, Any]) -> dict[str, Any]:
+    """The thinking block of extended thinking: a short account of how the reply was reached, and a
+    signature that is opaque but the same for the same thinking, as clients send it back."""
+    question = next((m.get("content") for m in reversed(body.get("messages") or [])
+                     if m.get("role") == "user" and isinstance(m.get("content"), str)), "")
+    plan = ("I need data I do not have, so I will call "
+            + ", ".join(c.name for c in reply.tool_calls) + "." if reply.tool_calls
+            else "I will answer from what I have been given.")
+    text = f"The user asks: {question[:300]!r}. {plan}" if question else plan
+    if (body.get("thinking") or {}).get("display") == "omitted":
+        text = ""
+    digest = hashlib.blake2b(f"{reply.model_version}:{text}:{plan}".encode(), digest_size=48).digest()
+    return {"type": "thinking", "thinking": text, "signature": base64.b64encode(b"\x12" + digest).decode()}
+
+
+def _content(reply: ModelReply, body: dict[str, Any] | None = None) -> list[dict[str, Any]]:
     blocks: list[dict[str, Any]] = []
+    if body and thinking_asked(body):
+        blocks.append(_thinking(reply, body))
     text = reply.refusal or reply.text
     if text:
         blocks.append({"type": "text", "text": text})
@@ -159,25 +213,54 @@ def _content(reply: ModelReply) -> list[dict[str, Any]]:
     return blocks
 
 
-def render_message(reply: ModelReply, *, message_id: str, model: str) -> dict[str, Any]:
+def _stop(reply: ModelReply) -> tuple[str, str | None]:
+    if reply.stop_sequence is not None and reply.finish_reason is FinishReason.STOP:
+        return "stop_sequence", reply.stop_sequence
+    return _STOP[reply.finish_reason], None
+
+
+def _usage(reply: ModelReply, cache: CacheUse, extra_output: int = 0) -> dict[str, Any]:
+    """Anthropic counts cached input apart: ``input_tokens`` is only what was neither read nor written."""
+    return {"input_tokens": max(0, reply.input_tokens - cache.read_tokens - cache.write_tokens),
+            "cache_creation_input_tokens": cache.write_tokens, "cache_read_input_tokens": cache.read_tokens,
+            "cache_creation": {"ephemeral_5m_input_tokens": cache.write_tokens, "ephemeral_1h_input_tokens": 0},
+            "output_tokens": reply.output_tokens + extra_output, "service_tier": "standard"}
+
+
+def render_message(reply: ModelReply, *, message_id: str, model: str, body: dict[str, Any] | None = None,
+                   cache: CacheUse = NO_CACHE) -> dict[str, Any]:
+    content = _content(reply, body)
+    thought = sum(count_tokens(b["thinking"]) for b in content if b["type"] == "thinking")
+    stop_reason, stop_sequence = _stop(reply)
     return {
         "id": message_id, "type": "message", "role": "assistant", "model": model,
-        "content": _content(reply), "stop_reason": _STOP[reply.finish_reason], "stop_sequence": None,
-        "usage": {"input_tokens": reply.input_tokens, "output_tokens": reply.output_tokens,
-                  "cache_creation_input_tokens": 0, "cache_read_input_tokens": 0},
+        "content": content, "stop_reason": stop_reason, "stop_sequence": stop_sequence,
+        "usage": _usage(reply, cache, thought),
     }
 
 
 def stream_message(reply: ModelReply, *, message_id: str, model: str, extra_ttft_s: float = 0.0,
-                   extra_per_token_s: float = 0.0) -> list[Frame]:
+                   extra_per_token_s: float = 0.0, body: dict[str, Any] | None = None,
+                   cache: CacheUse = NO_CACHE) -> list[Frame]:
     per_token = reply.per_token_s + extra_per_token_s
-    start = render_message(reply, message_id=message_id, model=model)
-    start.update(content=[], stop_reason=None)
-    start["usage"] = {**start["usage"], "output_tokens": 1}
+    whole = render_message(reply, message_id=message_id, model=model, body=body, cache=cache)
+    start = {**whole, "content": [], "stop_reason": None, "stop_sequence": None,
+             "usage": {**whole["usage"], "output_tokens": 1}}
     frames = [sse({"type": "message_start", "message": start}, event="message_start",
                   delay_s=reply.ttft_s + extra_ttft_s)]
-    for index, block in enumerate(_content(reply)):
-        if block["type"] == "text":
+    for index, block in enumerate(whole["content"]):
+        if block["type"] == "thinking":
+            frames.append(sse({"type": "content_block_start", "index": index,
+                               "content_block": {"type": "thinking", "thinking": "", "signature": ""}},
+                              event="content_block_start"))
+            for piece in split_tokens(block["thinking"]):
+                frames.append(sse({"type": "content_block_delta", "index": index,
+                                   "delta": {"type": "thinking_delta", "thinking": piece}},
+                                  event="content_block_delta", delay_s=per_token * max(1, count_tokens(piece))))
+            frames.append(sse({"type": "content_block_delta", "index": index,
+                               "delta": {"type": "signature_delta", "signature": block["signature"]}},
+                              event="content_block_delta"))
+        elif block["type"] == "text":
             frames.append(sse({"type": "content_block_start", "index": index,
                                "content_block": {"type": "text", "text": ""}}, event="content_block_start"))
             if index == 0:
@@ -195,8 +278,9 @@ def stream_message(reply: ModelReply, *, message_id: str, model: str, extra_ttft
                                    "delta": {"type": "input_json_delta", "partial_json": piece}},
                                   event="content_block_delta", delay_s=per_token * 3))
         frames.append(sse({"type": "content_block_stop", "index": index}, event="content_block_stop"))
+    usage = {k: v for k, v in whole["usage"].items() if k not in ("cache_creation", "service_tier")}
     frames.append(sse({"type": "message_delta",
-                       "delta": {"stop_reason": _STOP[reply.finish_reason], "stop_sequence": None},
-                       "usage": {"output_tokens": reply.output_tokens}}, event="message_delta"))
+                       "delta": {"stop_reason": whole["stop_reason"], "stop_sequence": whole["stop_sequence"]},
+                       "usage": usage}, event="message_delta"))
     frames.append(sse({"type": "message_stop"}, event="message_stop"))
     return frames

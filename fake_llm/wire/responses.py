@@ -1,143 +1,256 @@
-"""OpenAI Responses API (``POST /v1/responses``): what langchain-openai and newer apps call.
+"""OpenAI Responses API (``POST /v1/responses``): what openai-agents, pydantic-ai and langchain call.
 
-Text input or a list of messages, ``instructions`` as the system prompt, plain or streamed output
-with the named ``response.*`` events. Tools and structured output stay on Chat Completions.
+Input is text or a list of items: messages, the assistant's ``function_call`` items and the app's
+``function_call_output`` items, mapped onto the neutral ``Message`` (types.py). Output is a list of
+items too: a ``reasoning`` item for reasoning models, ``function_call`` items or a ``message``.
+The response echoes what was asked (instructions, temperature, tools, text.format…) and carries
+the full usage object; streamed, it is the named ``response.*`` events in order.
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
 from fake_llm.hooks import Frame
 from fake_llm.tokens import count_tokens, split_tokens
-from fake_llm.types import Message, ModelReply, ModelRequest, Role
-from fake_llm.wire.common import need, sse, text_of
+from fake_llm.types import FinishReason, Message, ModelReply, ModelRequest, Role, Tool, ToolCall
+from fake_llm.wire.common import sse, text_of
 
 _ROLES = {"system": Role.SYSTEM, "developer": Role.SYSTEM, "user": Role.USER, "assistant": Role.ASSISTANT}
 
 
-def parse(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
-    model = need(body, "model", str, required=True)
-    raw = body.get("input")
-    if raw is None:
-        raise InvalidRequest("Missing required parameter: 'input'.", param="input")
-    messages = []
-    instructions = need(body, "instructions", str)
-    if instructions:
-        messages.append(Message(Role.SYSTEM, instructions))
+def _arguments(raw: str) -> dict[str, Any]:
+    try:
+        value = json.loads(raw) if raw.strip() else {}
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _output_text(output: Any) -> str:
+    if isinstance(output, str):
+        return output
+    return text_of([p for p in output if isinstance(p, dict) and isinstance(p.get("type"), str)], "output")
+
+
+def input_messages(raw: Any) -> list[Message]:
+    """Input items onto neutral messages; consecutive function calls form one assistant turn."""
     if isinstance(raw, str):
-        messages.append(Message(Role.USER, raw))
-    elif isinstance(raw, list):
-        for i, item in enumerate(raw):
-            if not isinstance(item, dict) or item.get("role") not in _ROLES:
-                raise InvalidRequest(
-                    f"Invalid value for 'input[{i}]': expected a message with a role.", param=f"input[{i}]"
-                )
-            messages.append(Message(_ROLES[item["role"]], text_of(item.get("content"), f"input[{i}].content")))
-    else:
-        raise InvalidRequest("Invalid type for 'input': expected a string or an array of messages.", param="input")
-    max_tokens = need(body, "max_output_tokens", int, what="integer")
-    need(body, "stream", bool, what="boolean")
-    return (
-        model,
-        ModelRequest(model_version=model, messages=tuple(messages), max_tokens=max_tokens),
-        {"stream": bool(body.get("stream"))},
+        return [Message(Role.USER, raw)]
+    messages: list[Message] = []
+    names: dict[str, str] = {}
+    for i, item in enumerate(raw or []):
+        kind = item.get("type", "message")
+        if kind == "message":
+            content = item["content"]
+            text = content if isinstance(content, str) else text_of(content, f"input[{i}].content")
+            messages.append(Message(_ROLES[item["role"]], text))
+        elif kind == "function_call":
+            call = ToolCall(item["call_id"], item["name"], _arguments(item["arguments"]))
+            names[call.id] = call.name
+            last = messages[-1] if messages else None
+            if last is not None and last.role is Role.ASSISTANT and last.tool_calls:
+                messages[-1] = Message(Role.ASSISTANT, last.content, tool_calls=(*last.tool_calls, call))
+            else:
+                messages.append(Message(Role.ASSISTANT, "", tool_calls=(call,)))
+        elif kind == "function_call_output":
+            messages.append(Message(Role.TOOL, _output_text(item["output"]), tool_call_id=item["call_id"],
+                                    name=names.get(item["call_id"])))
+        # reasoning items, item references and built-in tool items carry nothing the model reads
+    return messages
+
+
+def parse(body: dict[str, Any], history: tuple[Message, ...] = ()) -> tuple[str, ModelRequest, dict[str, Any]]:
+    """(requested model, the neutral request, wire options); ``body`` has passed ``checks.responses``.
+    ``history`` is the conversation of ``previous_response_id``, already looked up."""
+    messages = []
+    if body.get("instructions"):
+        messages.append(Message(Role.SYSTEM, body["instructions"]))
+    messages.extend(history)
+    messages.extend(input_messages(body.get("input")))
+    tools = tuple(Tool(t["name"], t.get("description") or "", t.get("parameters") or {})
+                  for t in body.get("tools") or () if t.get("type") == "function")
+    choice = body.get("tool_choice")
+    if isinstance(choice, dict):
+        choice = choice.get("name") if choice.get("type") == "function" else "auto"
+    fmt = (body.get("text") or {}).get("format") or {"type": "text"}
+    request = ModelRequest(
+        model_version=body["model"], messages=tuple(messages), max_tokens=body.get("max_output_tokens"),
+        tools=tools, tool_choice=choice if tools else "none",
+        json_schema=fmt.get("schema") if fmt.get("type") == "json_schema" else None,
+        json_mode=fmt.get("type") == "json_object", parallel_tool_calls=body.get("parallel_tool_calls") is not False,
     )
+    if not messages:
+        raise InvalidRequest("Missing required parameter: 'input'.", param="input", code="missing_required_parameter")
+    return body["model"], request, {"stream": bool(body.get("stream"))}
+
+
+def _echo(body: dict[str, Any]) -> dict[str, Any]:
+    """The request's settings as the Response object repeats them, with the API's defaults."""
+    tools = []
+    for t in body.get("tools") or ():
+        if t.get("type") == "function":
+            tools.append({"type": "function", "name": t["name"], "description": t.get("description"),
+                          "parameters": t.get("parameters"), "strict": t.get("strict", True)})
+        else:
+            tools.append(t)
+    text = {"format": {"type": "text"}, "verbosity": "medium", **(body.get("text") or {})}
+    if text["format"] is None:
+        text["format"] = {"type": "text"}
+    reasoning = body.get("reasoning") or {}
+    return {
+        "instructions": body.get("instructions"),
+        "metadata": body.get("metadata") or {},
+        "parallel_tool_calls": body.get("parallel_tool_calls", True) is not False,
+        "temperature": float(body["temperature"]) if body.get("temperature") is not None else 1.0,
+        "tool_choice": body.get("tool_choice") or "auto",
+        "tools": tools,
+        "top_p": float(body["top_p"]) if body.get("top_p") is not None else 1.0,
+        "background": bool(body.get("background")),
+        "max_output_tokens": body.get("max_output_tokens"),
+        "max_tool_calls": body.get("max_tool_calls"),
+        "previous_response_id": body.get("previous_response_id"),
+        "prompt_cache_key": body.get("prompt_cache_key"),
+        "reasoning": {"effort": reasoning.get("effort"), "summary": reasoning.get("summary")},
+        "safety_identifier": body.get("safety_identifier"),
+        "service_tier": "default" if body.get("service_tier") in (None, "auto") else body["service_tier"],
+        "store": body.get("store") is not False,
+        "text": text,
+        "top_logprobs": body.get("top_logprobs") or 0,
+        "truncation": body.get("truncation") or "disabled",
+        "user": body.get("user"),
+    }
+
+
+def _ids(response_id: str) -> tuple[str, str, str]:
+    tail = response_id.removeprefix("resp_")
+    return "msg_" + tail, "rs_" + tail, "fc_" + tail
+
+
+def _reasoning_item(reply: ModelReply, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    summary = []
+    if (body.get("reasoning") or {}).get("summary") or (body.get("reasoning") or {}).get("generate_summary"):
+        summary = [{"type": "summary_text",
+                    "text": "**Working out the answer**\n\nI read the question and what I have been given, "
+                            "and decided how to respond."}]
+    return {"type": "reasoning", "id": item_id, "summary": summary}
 
 
 def _message(reply: ModelReply, item_id: str) -> dict[str, Any]:
-    text = reply.refusal or reply.text
-    part = (
-        {"type": "refusal", "refusal": text}
-        if reply.refusal
-        else {"type": "output_text", "text": text, "annotations": [], "logprobs": []}
-    )
+    part = ({"type": "refusal", "refusal": reply.refusal} if reply.refusal else
+            {"type": "output_text", "text": reply.text, "annotations": [], "logprobs": []})
     return {"type": "message", "id": item_id, "status": "completed", "role": "assistant", "content": [part]}
 
 
-def render(
-    reply: ModelReply,
-    *,
-    response_id: str,
-    created: int,
-    status: str = "completed",
-    output: list[dict[str, Any]] | None = None,
-) -> dict[str, Any]:
-    incomplete = reply.finish_reason.value == "length"
+def _call_item(call: ToolCall, item_id: str, status: str = "completed") -> dict[str, Any]:
+    return {"type": "function_call", "id": item_id, "call_id": call.id, "name": call.name,
+            "arguments": json.dumps(call.arguments), "status": status}
+
+
+def output_items(reply: ModelReply, response_id: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    msg_id, rs_id, fc_id = _ids(response_id)
+    items = [_reasoning_item(reply, rs_id, body)] if reply.reasoning_tokens else []
+    if reply.tool_calls:
+        items.extend(_call_item(c, f"{fc_id}_{i}") for i, c in enumerate(reply.tool_calls))
+    else:
+        items.append(_message(reply, msg_id))
+    return items
+
+
+def usage(reply: ModelReply, cached_tokens: int = 0, cache_write_tokens: int = 0) -> dict[str, Any]:
+    return {
+        "input_tokens": reply.input_tokens,
+        "input_tokens_details": {"cached_tokens": cached_tokens, "cache_write_tokens": cache_write_tokens},
+        "output_tokens": reply.output_tokens,
+        "output_tokens_details": {"reasoning_tokens": reply.reasoning_tokens},
+        "total_tokens": reply.input_tokens + reply.output_tokens,
+    }
+
+
+def render(reply: ModelReply, *, response_id: str, created: int, body: dict[str, Any] | None = None,
+           status: str = "completed", output: list[dict[str, Any]] | None = None,
+           cached_tokens: int = 0, cache_write_tokens: int = 0) -> dict[str, Any]:
+    body = body or {}
+    incomplete = reply.finish_reason is FinishReason.LENGTH and status == "completed"
+    done = status == "completed"
     return {
         "id": response_id,
         "object": "response",
         "created_at": created,
-        "model": reply.model_version,
-        "status": "incomplete" if incomplete and status == "completed" else status,
-        "incomplete_details": {"reason": "max_output_tokens"} if incomplete else None,
+        "completed_at": created if done else None,
+        "status": "incomplete" if incomplete else status,
         "error": None,
-        "output": [_message(reply, "msg_" + response_id[5:])] if output is None else output,
-        "parallel_tool_calls": True,
-        "tool_choice": "auto",
-        "tools": [],
-        "temperature": 1.0,
-        "top_p": 1.0,
-        "instructions": None,
-        "metadata": {},
-        "text": {"format": {"type": "text"}},
-        "truncation": "disabled",
-        "usage": {
-            "input_tokens": reply.input_tokens,
-            "output_tokens": reply.output_tokens,
-            "total_tokens": reply.input_tokens + reply.output_tokens,
-            "input_tokens_details": {"cached_tokens": 0},
-            "output_tokens_details": {"reasoning_tokens": 0},
-        },
+        "incomplete_details": {"reason": "max_output_tokens"} if incomplete else None,
+        "model": reply.model_version,
+        "output": output_items(reply, response_id, body) if output is None else output,
+        **_echo(body),
+        "usage": usage(reply, cached_tokens, cache_write_tokens) if done else None,
     }
 
 
-def stream(
-    reply: ModelReply, *, response_id: str, created: int, extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0
-) -> list[Frame]:
-    item_id = "msg_" + response_id[5:]
+def stream(reply: ModelReply, *, response_id: str, created: int, body: dict[str, Any] | None = None,
+           extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0, cached_tokens: int = 0,
+           cache_write_tokens: int = 0) -> list[Frame]:
+    """The events of a streamed response, each output item added, filled and done in turn."""
+    body = body or {}
     per_token = reply.per_token_s + extra_per_token_s
-    seq = iter(range(10_000))
+    seq = iter(range(1_000_000))
 
     def event(kind: str, delay_s: float = 0.0, **data: Any) -> Frame:
         return sse({"type": kind, "sequence_number": next(seq), **data}, event=kind, delay_s=delay_s)
 
-    start = render(reply, response_id=response_id, created=created, status="in_progress", output=[])
-    frames = [
-        event("response.created", reply.ttft_s + extra_ttft_s, response=start),
-        event("response.in_progress", response=start),
-        event(
-            "response.output_item.added",
-            output_index=0,
-            item={"type": "message", "id": item_id, "status": "in_progress", "role": "assistant", "content": []},
-        ),
-        event(
-            "response.content_part.added",
-            item_id=item_id,
-            output_index=0,
-            content_index=0,
-            part={"type": "output_text", "text": "", "annotations": [], "logprobs": []},
-        ),
-    ]
-    text = reply.refusal or reply.text
-    for piece in split_tokens(text):
-        frames.append(
-            event(
-                "response.output_text.delta",
-                per_token * max(1, count_tokens(piece)),
-                item_id=item_id,
-                output_index=0,
-                content_index=0,
-                delta=piece,
-                logprobs=[],
-            )
-        )
-    done = _message(reply, item_id)
-    frames += [
-        event("response.output_text.done", item_id=item_id, output_index=0, content_index=0, text=text, logprobs=[]),
-        event("response.content_part.done", item_id=item_id, output_index=0, content_index=0, part=done["content"][0]),
-        event("response.output_item.done", output_index=0, item=done),
-        event("response.completed", response=render(reply, response_id=response_id, created=created)),
-    ]
+    start = render(reply, response_id=response_id, created=created, body=body, status="in_progress", output=[])
+    frames = [event("response.created", reply.ttft_s + extra_ttft_s, response=start),
+              event("response.in_progress", response=start)]
+    for index, item in enumerate(output_items(reply, response_id, body)):
+        if item["type"] == "reasoning":
+            frames.append(event("response.output_item.added", output_index=index, item={**item, "summary": []}))
+            for s_index, part in enumerate(item["summary"]):
+                frames.append(event("response.reasoning_summary_part.added", item_id=item["id"], output_index=index,
+                                    summary_index=s_index, part={"type": "summary_text", "text": ""}))
+                frames.append(event("response.reasoning_summary_text.delta", item_id=item["id"],
+                                    output_index=index, summary_index=s_index, delta=part["text"]))
+                frames.append(event("response.reasoning_summary_text.done", item_id=item["id"],
+                                    output_index=index, summary_index=s_index, text=part["text"]))
+                frames.append(event("response.reasoning_summary_part.done", item_id=item["id"], output_index=index,
+                                    summary_index=s_index, part=part))
+        elif item["type"] == "function_call":
+            frames.append(event("response.output_item.added", output_index=index,
+                                item={**item, "arguments": "", "status": "in_progress"}))
+            args = item["arguments"]
+            for piece in [args[j:j + 12] for j in range(0, len(args), 12)]:
+                frames.append(event("response.function_call_arguments.delta", per_token * 3, item_id=item["id"],
+                                    output_index=index, delta=piece))
+            frames.append(event("response.function_call_arguments.done", item_id=item["id"], output_index=index,
+                                name=item["name"], arguments=args))
+        else:
+            frames.extend(_message_events(item, index, reply, per_token, event))
+        frames.append(event("response.output_item.done", output_index=index, item=item))
+    final = render(reply, response_id=response_id, created=created, body=body, cached_tokens=cached_tokens,
+                   cache_write_tokens=cache_write_tokens)
+    kind = "response.incomplete" if final["status"] == "incomplete" else "response.completed"
+    frames.append(event(kind, response=final))
+    return frames
+
+
+def _message_events(item: dict[str, Any], index: int, reply: ModelReply, per_token: float,
+                    event: Any) -> list[Frame]:
+    part = item["content"][0]
+    empty = {"type": "refusal", "refusal": ""} if part["type"] == "refusal" else {
+        "type": "output_text", "text": "", "annotations": [], "logprobs": []}
+    where = {"item_id": item["id"], "output_index": index, "content_index": 0}
+    frames = [event("response.output_item.added", output_index=index,
+                    item={**item, "status": "in_progress", "content": []}),
+              event("response.content_part.added", **where, part=empty)]
+    if part["type"] == "refusal":
+        frames.append(event("response.refusal.delta", **where, delta=part["refusal"]))
+        frames.append(event("response.refusal.done", **where, refusal=part["refusal"]))
+    else:
+        for piece in split_tokens(part["text"]):
+            frames.append(event("response.output_text.delta", per_token * max(1, count_tokens(piece)), **where,
+                                delta=piece, logprobs=[]))
+        frames.append(event("response.output_text.done", **where, text=part["text"], logprobs=[]))
+    frames.append(event("response.content_part.done", **where, part=part))
     return frames

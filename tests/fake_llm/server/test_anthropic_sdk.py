@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import anthropic
 import pytest
 
@@ -73,3 +75,83 @@ def test_error_classes(firedrill_server: FiredrillServer, client: anthropic.Anth
         client.messages.create(model="fd-large", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
     assert limited.value.body["error"]["type"] == "rate_limit_error"  # type: ignore[index]
     assert limited.value.response.headers["request-id"].startswith("req_")
+
+
+def test_a_matched_stop_sequence_is_reported(client: anthropic.Anthropic) -> None:
+    m = client.messages.create(model="claude-sonnet-4-5", max_tokens=200, stop_sequences=["6pm"], system=PASSAGE,
+                               messages=[{"role": "user", "content": "When is support open?"}])
+    assert (m.stop_reason, m.stop_sequence) == ("stop_sequence", "6pm")
+    assert "6pm" not in m.content[0].text  # type: ignore[union-attr]
+    with client.messages.stream(model="claude-sonnet-4-5", max_tokens=200, stop_sequences=["6pm"], system=PASSAGE,
+                                messages=[{"role": "user", "content": "When is support open?"}]) as stream:
+        final = stream.get_final_message()
+    assert (final.stop_reason, final.stop_sequence) == ("stop_sequence", "6pm")
+
+
+def test_message_delta_carries_the_whole_usage(client: anthropic.Anthropic) -> None:
+    events = list(client.messages.create(model="claude-sonnet-4-5", max_tokens=200, stream=True, system=PASSAGE,
+                                         messages=[{"role": "user", "content": "When is support open?"}]))
+    start = next(e for e in events if e.type == "message_start")
+    delta = next(e for e in events if e.type == "message_delta")
+    assert delta.usage.input_tokens == start.message.usage.input_tokens > 0  # type: ignore[union-attr]
+    assert delta.usage.output_tokens > 1 and delta.usage.cache_read_input_tokens == 0  # type: ignore[union-attr]
+
+
+def test_thinking_blocks_when_thinking_is_asked(client: anthropic.Anthropic) -> None:
+    ask = {"model": "claude-sonnet-4-5", "max_tokens": 2000, "thinking": {"type": "enabled", "budget_tokens": 1024},
+           "messages": [{"role": "user", "content": "When is support open?"}], "system": PASSAGE}
+    m = client.messages.create(**ask)  # type: ignore[arg-type]
+    assert [b.type for b in m.content] == ["thinking", "text"]
+    thinking = m.content[0]
+    assert thinking.thinking and thinking.signature  # type: ignore[union-attr]
+    with client.messages.stream(**ask) as stream:  # type: ignore[arg-type]
+        final = stream.get_final_message()
+    assert final.content[0].signature == thinking.signature  # type: ignore[union-attr]
+    # the thinking block goes back in the next turn, as clients send it
+    again = client.messages.create(**{**ask, "messages": [  # type: ignore[arg-type]
+        *ask["messages"], {"role": "assistant", "content": [b.model_dump() for b in m.content]},  # type: ignore[list-item]
+        {"role": "user", "content": "Thanks!"}]})
+    assert again.stop_reason == "end_turn"
+    assert [b.type for b in client.messages.create(**{**ask, "thinking": {"type": "disabled"}}).content] == ["text"]  # type: ignore[arg-type]
+
+
+def test_count_tokens_matches_the_billed_input(client: anthropic.Anthropic) -> None:
+    ask = {"model": "claude-sonnet-4-5", "system": PASSAGE, "messages": [{"role": "user", "content": "When?"}]}
+    counted = client.messages.count_tokens(**ask)  # type: ignore[arg-type]
+    billed = client.messages.create(max_tokens=100, **ask)  # type: ignore[arg-type]
+    assert counted.input_tokens == billed.usage.input_tokens > 0
+
+
+def test_cache_control_writes_then_reads_the_prefix(client: anthropic.Anthropic) -> None:
+    policy = "Refunds are possible within thirty days of purchase on every plan. " * 150
+    ask = {"model": "claude-sonnet-4-5", "max_tokens": 100, "messages": [{"role": "user", "content": "Refunds?"}],
+           "system": [{"type": "text", "text": policy, "cache_control": {"type": "ephemeral"}}]}
+    first = client.messages.create(**ask)  # type: ignore[arg-type]
+    second = client.messages.create(**ask)  # type: ignore[arg-type]
+    assert first.usage.cache_creation_input_tokens and first.usage.cache_creation_input_tokens >= 1024
+    assert first.usage.cache_read_input_tokens == 0
+    assert second.usage.cache_read_input_tokens == first.usage.cache_creation_input_tokens
+    assert second.usage.cache_creation_input_tokens == 0 and second.usage.input_tokens == first.usage.input_tokens
+    plain = client.messages.create(**{**ask, "system": policy})  # type: ignore[arg-type]
+    assert plain.usage.cache_read_input_tokens == 0 and plain.usage.cache_creation_input_tokens == 0
+
+
+def test_structured_output_follows_the_schema(client: anthropic.Anthropic) -> None:
+    schema = {"type": "object", "properties": {"opens": {"type": "string"}, "days": {"type": "integer"}},
+              "required": ["opens", "days"], "additionalProperties": False}
+    m = client.messages.create(model="claude-sonnet-4-5", max_tokens=300, system=PASSAGE,
+                               messages=[{"role": "user", "content": "When is support open?"}],
+                               output_config={"format": {"type": "json_schema", "schema": schema}})
+    doc = json.loads(m.content[0].text)  # type: ignore[union-attr]
+    assert set(doc) == {"opens", "days"} and isinstance(doc["days"], int)
+
+
+def test_models_in_anthropics_shape(client: anthropic.Anthropic) -> None:
+    page = client.models.list(limit=3)
+    assert len(page.data) == 3 and page.has_more and page.first_id == page.data[0].id
+    assert all(m.type == "model" and m.display_name and m.created_at for m in page.data)
+    names = [m.id for m in client.models.list(limit=1000).data]
+    assert "claude-sonnet-4-5" in names and not any(n.startswith("gpt-") for n in names)
+    assert client.models.retrieve("claude-sonnet-4-5").display_name == "Claude Sonnet 4.5"
+    with pytest.raises(anthropic.NotFoundError):
+        client.models.retrieve("claude-nope")

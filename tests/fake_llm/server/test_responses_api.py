@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import openai
 import pytest
 from langchain_openai import ChatOpenAI
@@ -48,3 +50,103 @@ def test_langchain_with_the_responses_api(firedrill_server: FiredrillServer) -> 
                      use_responses_api=True, max_retries=0)
     reply = llm.invoke([("system", PASSAGE), ("user", "How much is the Pro plan?")])
     assert "$49" in reply.text
+
+
+WEATHER = [{"type": "function", "name": "get_weather", "description": "Current weather for a city",
+            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}]
+
+
+def test_a_function_tool_is_called_then_its_output_answered(client: openai.OpenAI) -> None:
+    first = client.responses.create(model="gpt-4o", input="What is the weather in Paris?", tools=WEATHER)  # type: ignore[arg-type]
+    call = first.output[-1]
+    assert call.type == "function_call" and call.name == "get_weather" and call.status == "completed"
+    assert call.call_id.startswith("call_") and call.id.startswith("fc_")
+    assert json.loads(call.arguments) == {"city": "Paris"}
+    second = client.responses.create(model="gpt-4o", tools=WEATHER, input=[  # type: ignore[arg-type]
+        {"role": "user", "content": "What is the weather in Paris?"}, call.model_dump(exclude_none=True),
+        {"type": "function_call_output", "call_id": call.call_id, "output": "18C and sunny"}])
+    assert [o.type for o in second.output] == ["message"] and "18C and sunny" in second.output_text
+
+
+def test_the_response_echoes_the_request(client: openai.OpenAI) -> None:
+    r = client.responses.create(model="gpt-4o", input="hi", instructions="Be brief.", temperature=0.3, top_p=0.5,
+                                metadata={"team": "sre"}, tools=WEATHER, tool_choice="auto",  # type: ignore[arg-type]
+                                parallel_tool_calls=False, max_output_tokens=300, user="u-1")
+    assert (r.instructions, r.temperature, r.top_p, r.metadata) == ("Be brief.", 0.3, 0.5, {"team": "sre"})
+    assert r.tool_choice == "auto" and r.parallel_tool_calls is False and r.max_output_tokens == 300
+    assert r.tools[0].type == "function" and r.tools[0].name == "get_weather"  # type: ignore[union-attr]
+    assert r.text is not None and r.text.format is not None and r.text.format.type == "text"
+
+
+def test_the_full_usage_object(client: openai.OpenAI) -> None:
+    long_system = "Our refund policy is thirty days from purchase for every plan. " * 200
+    ask = {"model": "gpt-4o", "instructions": long_system, "input": "What is the refund window?"}
+    first = client.responses.create(**ask)  # type: ignore[call-overload]
+    again = client.responses.create(**ask)  # type: ignore[call-overload]
+    assert first.usage is not None and again.usage is not None
+    assert first.usage.input_tokens_details.cached_tokens == 0
+    assert first.usage.input_tokens_details.cache_write_tokens >= 1024
+    assert again.usage.input_tokens_details.cached_tokens == first.usage.input_tokens_details.cache_write_tokens
+    assert again.usage.input_tokens_details.cached_tokens % 128 == 0
+    assert again.usage.output_tokens_details.reasoning_tokens == 0
+
+
+def test_reasoning_models_return_a_reasoning_item(client: openai.OpenAI) -> None:
+    r = client.responses.create(model="o4-mini", input="What is 2+2?", reasoning={"effort": "low", "summary": "auto"})
+    assert [o.type for o in r.output] == ["reasoning", "message"]
+    assert r.output[0].summary and r.output[0].summary[0].type == "summary_text"  # type: ignore[union-attr]
+    assert r.usage is not None and 0 < r.usage.output_tokens_details.reasoning_tokens < r.usage.output_tokens
+
+
+def test_text_format_json_schema_is_followed(client: openai.OpenAI) -> None:
+    schema = {"type": "object", "properties": {"answer": {"type": "string"}, "confidence": {"type": "number"}},
+              "required": ["answer", "confidence"], "additionalProperties": False}
+    r = client.responses.create(model="gpt-4o", input="How much is the Pro plan?", instructions=PASSAGE,
+                                text={"format": {"type": "json_schema", "name": "reply", "schema": schema,
+                                                 "strict": True}})
+    doc = json.loads(r.output_text)
+    assert set(doc) == {"answer", "confidence"} and isinstance(doc["confidence"], (int, float))
+    assert r.text is not None and r.text.format is not None and r.text.format.type == "json_schema"
+
+
+def test_stored_responses_can_be_retrieved_and_continued(client: openai.OpenAI) -> None:
+    first = client.responses.create(model="gpt-4o", input="What is the weather in Paris?", tools=WEATHER)  # type: ignore[arg-type]
+    assert client.responses.retrieve(first.id).output[-1].type == "function_call"
+    call = first.output[-1]
+    follow = client.responses.create(model="gpt-4o", previous_response_id=first.id, tools=WEATHER,  # type: ignore[arg-type]
+                                     input=[{"type": "function_call_output", "call_id": call.call_id,  # type: ignore[union-attr]
+                                             "output": "18C and sunny"}])
+    assert "18C and sunny" in follow.output_text and follow.previous_response_id == first.id
+    with pytest.raises(openai.NotFoundError):
+        client.responses.retrieve("resp_nope")
+    with pytest.raises(openai.BadRequestError) as missing:
+        client.responses.create(model="gpt-4o", previous_response_id="resp_nope", input="hi")
+    assert missing.value.body["code"] == "previous_response_not_found"  # type: ignore[index]
+    unstored = client.responses.create(model="gpt-4o", input="hi", store=False)
+    with pytest.raises(openai.NotFoundError):
+        client.responses.retrieve(unstored.id)
+
+
+def test_streamed_function_calls(client: openai.OpenAI) -> None:
+    events = list(client.responses.create(model="gpt-4o", input="What is the weather in Paris?", tools=WEATHER,  # type: ignore[arg-type]
+                                          stream=True))
+    kinds = [e.type for e in events]
+    assert kinds[:3] == ["response.created", "response.in_progress", "response.output_item.added"]
+    assert "response.function_call_arguments.delta" in kinds and kinds[-1] == "response.completed"
+    args = "".join(e.delta for e in events if e.type == "response.function_call_arguments.delta")  # type: ignore[union-attr]
+    done = next(e for e in events if e.type == "response.function_call_arguments.done")
+    assert json.loads(args) == {"city": "Paris"} == json.loads(done.arguments)  # type: ignore[union-attr]
+    assert [e.sequence_number for e in events] == list(range(len(events)))
+
+
+def test_responses_validation(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.BadRequestError) as bad:
+        client.responses.create(model="gpt-4o", input="hi", extra_body={"frequency_penalty": 1})
+    assert bad.value.body == {"message": "Unknown parameter: 'frequency_penalty'.", "type": "invalid_request_error",  # type: ignore[comparison-overlap]
+                              "param": "frequency_penalty", "code": "unknown_parameter"}
+    with pytest.raises(openai.BadRequestError) as bad:
+        client.responses.create(model="gpt-4o", input="hi", max_output_tokens=5)
+    assert bad.value.body["code"] == "integer_below_min_value"  # type: ignore[index]
+    with pytest.raises(openai.BadRequestError) as bad:
+        client.responses.create(model="gpt-4o", input=[{"type": "function_call_output", "output": "x"}])  # type: ignore[list-item]
+    assert bad.value.body["param"] == "input[0].call_id"  # type: ignore[index]
