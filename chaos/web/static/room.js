@@ -98,8 +98,9 @@
     const colour = {error_rate: "#c92a2a", p99_ms: "#1864ab", quality: "#2b8a3e", refusal_rate: "#862e9c",
       cost_per_request: "#e67700", request_rate: "#495057", avg_context_tokens: "#0b7285"}[key];
     let plot = null, data = [[], []];
+    const height = () => Math.round(Math.min(240, Math.max(120, window.innerHeight * 0.18)));
     const opts = () => ({
-      width: Math.max(160, box.clientWidth), height: 130, legend: {show: false}, cursor: {y: false},
+      width: Math.max(160, box.clientWidth), height: height(), legend: {show: false}, cursor: {y: false},
       scales: {x: {time: false}, y: unit === "%" ? {range: [0, 1]} : {range: (u, lo, hi) => [0, Math.max(hi * 1.15, 1e-6)]}},
       axes: [
         {values: (u, ticks) => ticks.map(clock), stroke: "#343a40", grid: {stroke: "#e9ecef"}, size: 28},
@@ -115,7 +116,7 @@
         if (!plot) { box.textContent = ""; plot = new uPlot(opts(), data, box); }
         else plot.setData(data);
       },
-      resize() { if (plot && box.clientWidth) plot.setSize({width: box.clientWidth, height: 130}); },
+      resize() { if (plot && box.clientWidth) plot.setSize({width: box.clientWidth, height: height()}); },
     };
   }
   document.querySelectorAll(".chart").forEach((fig) => charts.push(makeChart(fig)));
@@ -217,7 +218,7 @@
       if (e.kind === "change" || e.kind === "action") changed = true;
       if (e.kind === "hint") $("hints") && $("hints").appendChild(el("li", "", `${e.actor}: ${e.text}`));
     });
-    ol.parentElement.scrollTop = ol.parentElement.scrollHeight;
+    ol.scrollTop = ol.scrollHeight;
     if (changed) refreshChanges();
     showPeople();
   }

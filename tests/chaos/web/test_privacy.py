@@ -109,3 +109,19 @@ def test_the_room_says_when_it_is_waiting_and_when_it_has_ended(live: LiveDrill)
     assert '"state":"ended"' in stream and "event: end" in stream
     debrief = c.get("/room/debrief")
     assert debrief.status_code == 200 and "<svg" in debrief.text and "Post-mortem draft" in debrief.text
+
+
+def test_after_the_end_the_team_adds_an_eval_case_and_sees_its_verification(live: LiveDrill) -> None:
+    c = httpx.Client(base_url=live.url, timeout=30)
+    c.post("/room/join", json={"code": "join-code", "name": "Ana", "role": "scribe"}, headers=CONSOLE)
+    early = c.post("/room/eval", json={"question": "How much is Pro?", "expect": "49"}, headers=CONSOLE)
+    assert early.status_code == 403, "eval cases wait for the debrief"
+    httpx.post(f"{live.url}/drill/end", headers={"authorization": "Bearer fac-secret"})
+    added = c.post("/room/eval", json={"question": "How much does the Pro plan cost?", "expect": "$"},
+                   headers=CONSOLE)
+    assert added.status_code == 200, added.text
+    case = added.json()
+    assert case["case_id"].endswith("-eval-1") and case["reason"]
+    page = c.get("/room/debrief").text
+    assert case["case_id"] in page and ("NOT verified" in page) != case["verified"]
+    assert "Ana" in page
