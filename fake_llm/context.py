@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fake_llm.memo import ByteBudgetLRU
 from fake_llm.types import Message, Role
 
 # Prompt directives the model honours, matched case-insensitively anywhere in the system prompt.
@@ -86,10 +87,22 @@ def terms(text: str) -> list[str]:
     return list(_terms(text))
 
 
-@lru_cache(maxsize=65536)
+_TERMS: ByteBudgetLRU[str, tuple[str, ...]] = ByteBudgetLRU(8 * 1024 * 1024, max_entry_bytes=16 * 1024)
+
+
 def _terms(text: str) -> tuple[str, ...]:
-    """Cached: the same chunks and questions come back on every request of a drill."""
-    return tuple(stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+    """Memoised by bytes: the same chunks and questions come back on every request of a drill;
+    a long text (a whole pasted document) is worked out each time rather than kept."""
+    hit = _TERMS.get(text)
+    if hit is not None:
+        return hit
+    found = tuple(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+    _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
+    return found
+
+
+def _stem(word: str) -> str:
+    return stem(word) if len(word) <= 40 else word  # only words of ordinary length are memoised
 
 
 def read_prompt(messages: tuple[Message, ...]) -> Prompt:

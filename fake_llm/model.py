@@ -13,7 +13,6 @@ import json
 import random
 import re
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from faker import Faker
@@ -34,6 +33,7 @@ from fake_llm.context import (
     terms,
 )
 from fake_llm.json_mode import asked_schema, without_examples
+from fake_llm.memo import ByteBudgetLRU
 from fake_llm.schema_fill import fill_schema
 from fake_llm.tokens import count_tokens, logprobs_for, split_tokens
 from fake_llm.types import AnswerSource, FinishReason, Message, ModelReply, ModelRequest, Role
@@ -134,9 +134,20 @@ def _copy(reply: ModelReply) -> ModelReply:
                    logprobs=list(reply.logprobs) if reply.logprobs is not None else None)
 
 
-@lru_cache(maxsize=8192)
+_REPLIES: ByteBudgetLRU[tuple[ModelRequest, ModelProfile, int | None], ModelReply] = ByteBudgetLRU(
+    16 * 1024 * 1024, max_entry_bytes=256 * 1024)
+
+
 def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
-    return _generate(request, profile, seed)
+    """Memoised by bytes (fake_llm.memo): a 3.9 MB prompt is answered but not kept."""
+    key = (request, profile, seed)
+    hit = _REPLIES.get(key)
+    if hit is not None:
+        return hit
+    reply = _generate(request, profile, seed)
+    weight = sum(len(m.content) for m in request.messages) + len(reply.text or "")
+    _REPLIES.put(key, reply, weight)
+    return reply
 
 
 _PRONOUNS = {"i": "you", "me": "you", "my": "your", "mine": "yours", "i'm": "you're", "am": "are", "myself": "yourself",

@@ -28,6 +28,7 @@ from fake_llm.wire import anthropic, checks, limits, openai, responses
 from fake_llm.wire.common import dumps
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
+SEEN_KEPT = 50_000  # distinct request digests counted (about 120 bytes each: 6 MB at most)
 
 CHAT_ROUTE = "/v1/chat/completions"
 MESSAGES_ROUTE = "/v1/messages"
@@ -76,14 +77,20 @@ class Provider:
             n = self._counter
         return hashlib.blake2b(f"{self.seed}:{n}".encode(), digest_size=12).hexdigest()
 
-    def _request_key(self, body: Mapping[str, Any], retry: int) -> str:
-        canonical = hashlib.blake2b(json.dumps(body, sort_keys=True, default=str).encode(),
-                                    digest_size=12).hexdigest()
+    def _request_key(self, raw: bytes, retry: int) -> str:
+        """Which request this is: a digest of its bytes as sent (an SDK resends the same bytes)
+        and how many times those bytes came before, so a repeat can meet a fault the first
+        missed. The counts are kept for the last ``SEEN_KEPT`` distinct requests only."""
+        canonical = hashlib.blake2b(raw, digest_size=12).hexdigest()
         with self._lock:
+            seen = self._seen
+            nth = seen.pop(canonical, 0)
             if retry == 0:
-                self._seen[canonical] = self._seen.get(canonical, 0) + 1
-            nth = self._seen.get(canonical, 1)
-        return f"{canonical}#{nth}r{retry}"
+                nth += 1
+            seen[canonical] = nth  # to the end: the least recently seen go first
+            if len(seen) > SEEN_KEPT:
+                del seen[next(iter(seen))]
+        return f"{canonical}#{max(nth, 1)}r{retry}"
 
     # --- entry points ------------------------------------------------------------------
 
@@ -102,7 +109,7 @@ class Provider:
                 return self._embeddings(parsed, request_id)
             if route == COUNT_TOKENS_ROUTE:
                 return self._count_tokens(parsed, request_id)
-            return self._generate(flavour, route, lower, parsed, request_id, rid)
+            return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body)
         except UnknownModel as exc:
             err = ProviderError(404, "not_found", str(exc))
             return self._error(flavour, err, request_id, param="model")
@@ -182,7 +189,7 @@ class Provider:
         return result
 
     def _generate(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: dict[str, Any],
-                  request_id: str, rid: str) -> ProviderResult:
+                  request_id: str, rid: str, *, raw: bytes) -> ProviderResult:
         if flavour is Flavour.ANTHROPIC:
             checks.messages(body)
             model, request, options = anthropic.parse_messages(body)
@@ -198,7 +205,7 @@ class Provider:
         retry = int(headers.get("x-stainless-retry-count", "0") or 0) if headers.get(
             "x-stainless-retry-count", "0").isdigit() else 0
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
-        info = RequestInfo(key=self._request_key(body, retry), flavour=flavour, route=route, model=model,
+        info = RequestInfo(key=self._request_key(raw, retry), flavour=flavour, route=route, model=model,
                            headers=headers, text=question, segment=headers.get("x-firedrill-segment"),
                            topic=headers.get("x-firedrill-topic"), model_version=profile.version,
                            model_family=profile.family)
@@ -318,14 +325,16 @@ class Provider:
             raise InvalidRequest(f"Invalid 'dimensions': integer above maximum value. Expected a value <= "
                                  f"{profile.embedding_dim}, but got {dims} instead.", param="dimensions",
                                  code="integer_above_max_value")
-        data = []
+        # One vector serialised at a time: a single dump of thousands of long vectors would hold
+        # the interpreter (and so the event loop, even from a worker thread) for a long stretch.
+        items = []
         for i, text in enumerate(texts):
             vec = embed_for(text, profile.embedding_dim, dims)
-            data.append({"object": "embedding", "index": i,
-                         "embedding": to_base64(vec) if fmt == "base64" else vec})
+            items.append(dumps({"object": "embedding", "index": i,
+                                "embedding": to_base64(vec) if fmt == "base64" else vec}))
         tokens = sum(count_tokens(t) for t in texts)
-        payload = {"object": "list", "data": data, "model": profile.version,
-                   "usage": {"prompt_tokens": tokens, "total_tokens": tokens}}
+        tail = dumps({"model": profile.version, "usage": {"prompt_tokens": tokens, "total_tokens": tokens}})
+        payload = b'{"object":"list","data":[' + b",".join(items) + b"]," + tail[1:]
         return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
-                                    "content-type": "application/json"}, dumps(payload))
+                                    "content-type": "application/json"}, payload)
 

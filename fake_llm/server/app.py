@@ -11,6 +11,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -51,8 +52,8 @@ async def _read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
-def _flavour(request: Request) -> Flavour:
-    return Flavour.ANTHROPIC if request.scope["path"].startswith(MESSAGES_ROUTE) else Flavour.OPENAI
+def _flavour(path: str) -> Flavour:
+    return Flavour.ANTHROPIC if path.startswith(MESSAGES_ROUTE) else Flavour.OPENAI
 
 
 def _asks_anthropic(scope: Scope) -> bool:
@@ -70,15 +71,54 @@ def _envelope(scope: Scope, err: ProviderError, param: str | None = None) -> byt
     return openai.error_body(err, param)
 
 
+class EventStream(Response):
+    """An SSE stream whose frames are all due at once (no simulated latency): sent chunked as
+    a stream is, in one write, without the disconnect-watching task a paced stream needs."""
+
+    media_type = "text/event-stream"
+
+    def __init__(self, frames: list[Frame], status: int, headers: dict[str, str]) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = b"".join(f.data for f in frames)
+        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        if "content-type" not in headers:
+            self.raw_headers.append((b"content-type", b"text/event-stream"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        await send({"type": "http.response.body", "body": self.body})
+
+
+HEAVY_BODY_BYTES = 32 * 1024
+HEAVY_WORKERS = 4  # heavy requests at once; more wait their turn, off the event loop
+_HEAVY_MARKS = (b"schema", b'"tools"')  # structured outputs and tool arguments: schema expansion
+
+
+def is_heavy(path: str, body: bytes) -> bool:
+    """Whether answering may take more than a few milliseconds: a big body (long prompts), any
+    embeddings request (many inputs, long vectors), anything with a JSON Schema to fill."""
+    return len(body) > HEAVY_BODY_BYTES or path == EMBEDDINGS_ROUTE or any(m in body for m in _HEAVY_MARKS)
+
+
 class ProviderRoutes:
     def __init__(self, provider: Provider, latency_scale: float) -> None:
         self.provider = provider
         self.scale = latency_scale
+        self._heavy = ThreadPoolExecutor(HEAVY_WORKERS, thread_name_prefix="firedrill-heavy")
 
     async def post(self, request: Request) -> Response:
-        arrived = asyncio.get_running_loop().time()  # delays count from arrival, not from our own backlog
+        """Light requests are answered on the event loop (a thread hop would cost more than the
+        work); heavy ones in a worker thread, so /healthz and everyone else keep being served."""
+        loop = asyncio.get_running_loop()
+        arrived = loop.time()  # delays count from arrival, not from our own backlog
         body = await _read_body(request)
-        result = self.provider.handle(_flavour(request), request.url.path, request.headers, body)
+        path = request.scope["path"]  # not request.url: building the URL cost 7% of a request
+        args = (_flavour(path), path, request.headers, body)
+        if is_heavy(path, body):
+            result = await loop.run_in_executor(self._heavy, self.provider.handle, *args)
+        else:
+            result = self.provider.handle(*args)
         return await self.respond(result, arrived)
 
     async def _until(self, due: float) -> None:
@@ -93,6 +133,8 @@ class ProviderRoutes:
         if result.drop_connection:
             raise DroppedConnection
         if result.frames is not None:
+            if not self.scale and not any(f.drop_connection for f in result.frames):
+                return EventStream(result.frames, result.status, result.headers)
             return StreamingResponse(self._stream(result.frames, due), status_code=result.status,
                                      headers=result.headers, media_type="text/event-stream")
         if self.scale and result.exchange is not None:
@@ -102,14 +144,24 @@ class ProviderRoutes:
 
     async def _stream(self, frames: list[Frame], due: float) -> AsyncIterator[bytes]:
         """Each frame at its due time on one schedule from the request's arrival, so a busy loop
-        never adds up lateness: frames already due go out together."""
+        never adds up lateness: frames already due go out together, in one write."""
+        clock = asyncio.get_running_loop().time
+        batch: list[bytes] = []
         for frame in frames:
             if frame.delay_s and self.scale:
                 due += frame.delay_s * self.scale
-                await self._until(due)
+                if due - clock() > 0.002:
+                    if batch:
+                        yield b"".join(batch)
+                        batch = []
+                    await self._until(due)
             if frame.drop_connection:
+                if batch:
+                    yield b"".join(batch)
                 raise DroppedConnection
-            yield frame.data
+            batch.append(frame.data)
+        if batch:
+            yield b"".join(batch)
 
     def _unauthenticated(self, request: Request) -> Response | None:
         flavour = Flavour.ANTHROPIC if _asks_anthropic(request.scope) else Flavour.OPENAI

@@ -178,7 +178,7 @@ class GuardedListener(socket.socket):
 
 class _Guarded:
     """The guards, apart from the parser's callbacks that call them: ``_made`` / ``_lost`` /
-    ``_first_byte`` / ``_head_in`` / ``_idle_again``."""
+    ``_head_pending`` / ``_head_in`` / ``_idle_again``."""
 
     header_timeout_s: ClassVar[float] = HEADER_TIMEOUT_S
     guard: ClassVar[ConnectionGuard | None] = None
@@ -203,9 +203,11 @@ class _Guarded:
             self.guard.waiting.pop(self, None)  # type: ignore[call-overload]
             self.guard.release(evicted=self._evicted)
 
-    def _first_byte(self) -> None:
-        if self._awaiting_head and self._header_timer is None:
-            self._arm_header_timer()  # a new request starts on a kept-alive connection
+    def _head_pending(self) -> None:
+        """Bytes came and the head is still not complete: from now the header timeout runs.
+        (A head that arrives whole in one read, the common case, never needs a timer.)"""
+        if self._awaiting_head and self._header_timer is None and not self.transport.is_closing():
+            self._arm_header_timer()
 
     def _head_in(self) -> None:
         self._awaiting_head = False
@@ -263,8 +265,8 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
-        self._first_byte()
         super().data_received(data)
+        self._head_pending()
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()

@@ -5,12 +5,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import orjson
+
 from fake_llm.errors import InvalidRequest
 from fake_llm.hooks import Frame
 
 
 def dumps(obj: Any) -> bytes:
-    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
+    """Compact UTF-8 JSON. orjson (about 10x faster) when it can; the standard library for what
+    orjson refuses (integers past 64 bits, non-string keys, lone surrogates, which it escapes)."""
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # orjson.JSONEncodeError is a TypeError
+        return json.dumps(obj, separators=(",", ":"), ensure_ascii=True).encode()
 
 
 def sse(obj: Any, *, event: str | None = None, delay_s: float = 0.0) -> Frame:

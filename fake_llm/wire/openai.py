@@ -222,14 +222,15 @@ def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_
                         if reply.logprobs is not None else None)
             steps.append(({field: piece}, None, logprobs, per_token * max(1, count_tokens(piece))))
     steps.append(({}, _FINISH[reply.finish_reason], None, 0.0))
+    # Every chunk is the same JSON around its step: serialise that frame once, not per token.
+    before_index = b"data: " + dumps(head)[:-1] + b',"choices":[{"index":'
+    tail = b"}]" + (b',"usage":null' if include_usage else b"") + b"}\n\n"
     frames = []
     for delta, finish, logprobs, delay_s in steps:
+        rest = (b',"delta":' + dumps(delta) + b',"logprobs":' + dumps(logprobs) + b',"finish_reason":'
+                + dumps(finish) + tail)
         for index in range(n):
-            body = {**head, "choices": [{"index": index, "delta": delta, "logprobs": logprobs,
-                                         "finish_reason": finish}]}
-            if include_usage:
-                body["usage"] = None
-            frames.append(sse(body, delay_s=delay_s if index == 0 else 0.0))
+            frames.append(Frame(before_index + b"%d" % index + rest, delay_s=delay_s if index == 0 else 0.0))
     if include_usage:
         frames.append(sse({**head, "choices": [], "usage": _usage(reply, n)}))
     frames.append(Frame(b"data: [DONE]\n\n"))

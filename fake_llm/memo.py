@@ -1,0 +1,70 @@
+"""Memoisation bounded by bytes, not by entries.
+
+``functools.lru_cache(maxsize=8192)`` bounds how many replies are kept, not how big they are: 100
+distinct 3.9 MB chats kept 100 prompts alive and RSS went from 55 MB to 1.6 GB for good. Here each
+entry is weighed (roughly, by the text it holds), the least recently used go first once the total
+passes ``max_bytes``, and an entry heavier than ``max_entry_bytes`` is computed but never kept (a
+huge prompt is rarely asked twice; keeping it would evict everything that is).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+ENTRY_OVERHEAD_BYTES = 200  # the dict slot, the key tuple and the value object themselves
+
+
+class ByteBudgetLRU(Generic[K, V]):
+    """A thread-safe LRU map whose total weight stays under ``max_bytes``."""
+
+    def __init__(self, max_bytes: int, *, max_entry_bytes: int | None = None) -> None:
+        self.max_bytes = max_bytes
+        self.max_entry_bytes = max_entry_bytes if max_entry_bytes is not None else max_bytes // 16
+        self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    @property
+    def bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._data
+
+    def get(self, key: K) -> V | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            self._data.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: K, value: V, weight: int) -> bool:
+        """Keep ``value`` under ``key`` if it is light enough; False when it was not kept."""
+        weight += ENTRY_OVERHEAD_BYTES
+        if weight > self.max_entry_bytes:
+            return False
+        with self._lock:
+            old = self._data.pop(key, None)
+            if old is not None:
+                self._bytes -= old[1]
+            self._data[key] = (value, weight)
+            self._bytes += weight
+            while self._bytes > self.max_bytes:
+                _, (_, w) = self._data.popitem(last=False)
+                self._bytes -= w
+        return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+            self._bytes = 0

@@ -1,0 +1,79 @@
+"""Caches are bounded by bytes, so memory given to big requests comes back: the model's memoised
+replies, the memoised terms of texts, and the provider's count of requests it has seen."""
+
+from __future__ import annotations
+
+import json
+
+from fake_llm import Provider
+from fake_llm.context import _TERMS, terms
+from fake_llm.hooks import Flavour
+from fake_llm.memo import ByteBudgetLRU
+from fake_llm.model import _REPLIES
+from fake_llm.provider import SEEN_KEPT
+
+AUTH = {"authorization": "Bearer sk-test"}
+
+
+def _chat(provider: Provider, content: str) -> int:
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "user", "content": content}]}).encode()
+    return provider.handle(Flavour.OPENAI, "/v1/chat/completions", AUTH, body).status
+
+
+def test_the_least_recently_used_entries_go_first_once_the_budget_is_passed() -> None:
+    cache: ByteBudgetLRU[str, str] = ByteBudgetLRU(3_000, max_entry_bytes=3_000)
+    for key in "abc":
+        cache.put(key, key, 600)  # 800 bytes each with the entry overhead
+    assert cache.get("a") == "a"  # a is now the most recently used
+    cache.put("d", "d", 600)
+    assert "b" not in cache
+    assert all(k in cache for k in "acd")
+    assert cache.bytes <= 3_000
+
+
+def test_an_entry_heavier_than_the_entry_limit_is_not_kept() -> None:
+    cache: ByteBudgetLRU[str, str] = ByteBudgetLRU(10_000, max_entry_bytes=1_000)
+    assert cache.put("small", "x", 10)
+    assert not cache.put("huge", "x" * 5_000, 5_000)
+    assert "huge" not in cache
+    assert "small" in cache
+
+
+def test_distinct_big_prompts_are_answered_but_not_kept_in_the_model_memo() -> None:
+    provider = Provider()
+    before = _REPLIES.bytes
+    for i in range(5):
+        assert _chat(provider, f"Question {i}: " + "lorem ipsum dolor sit amet " * 11_000) == 200
+    assert _REPLIES.bytes - before < 5 * 1024  # 300 KB each, none of it kept
+
+
+def test_the_model_memo_stays_within_its_budget_under_many_distinct_chats() -> None:
+    provider = Provider()
+    for i in range(300):
+        _chat(provider, f"How much does plan {i} cost? " + "context words " * 400)
+    assert _REPLIES.bytes <= _REPLIES.max_bytes
+
+
+def test_a_repeated_question_is_answered_from_the_memo() -> None:
+    provider = Provider()
+    _chat(provider, "What are the support hours on weekends?")
+    size = len(_REPLIES)
+    _chat(provider, "What are the support hours on weekends?")
+    assert len(_REPLIES) == size
+
+
+def test_long_texts_are_not_memoised_as_terms() -> None:
+    long_text = "stale index rebuild " * 5_000
+    assert terms(long_text)[:3] == terms("stale index rebuild")
+    assert long_text not in _TERMS
+    assert "stale index rebuild" in _TERMS
+
+
+def test_the_count_of_requests_seen_is_kept_for_a_bounded_number_of_distinct_requests() -> None:
+    provider = Provider()
+    for i in range(SEEN_KEPT + 10):
+        provider._request_key(f"body {i}".encode(), 0)
+    assert len(provider._seen) == SEEN_KEPT
+    assert provider._request_key(b"body again", 0).endswith("#1r0")
+    assert provider._request_key(b"body again", 0).endswith("#2r0")
+    assert provider._request_key(b"body again", 1).endswith("#2r1")  # a retry is the same request
