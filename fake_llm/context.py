@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fake_llm import textscan
 from fake_llm.memo import ByteBudgetLRU
 from fake_llm.types import Message, Role
 
@@ -87,7 +88,7 @@ def terms(text: str) -> list[str]:
     return list(_terms(text))
 
 
-_TERMS: ByteBudgetLRU[str, tuple[str, ...]] = ByteBudgetLRU(8 * 1024 * 1024, max_entry_bytes=16 * 1024)
+_TERMS: ByteBudgetLRU[str, tuple[str, ...]] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=16 * 1024)
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -96,7 +97,7 @@ def _terms(text: str) -> tuple[str, ...]:
     hit = _TERMS.get(text)
     if hit is not None:
         return hit
-    found = tuple(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOP)
+    found = tuple(_stem(w) for w in textscan.findall(_WORD, text.lower()) if w not in _STOP)
     _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
     return found
 

@@ -17,15 +17,19 @@ from typing import Generic, TypeVar
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
-ENTRY_OVERHEAD_BYTES = 200  # the dict slot, the key tuple and the value object themselves
+DEFAULT_OVERHEAD_BYTES = 200  # the dict slot, the key tuple and the value object themselves
 
 
 class ByteBudgetLRU(Generic[K, V]):
     """A thread-safe LRU map whose total weight stays under ``max_bytes``."""
 
-    def __init__(self, max_bytes: int, *, max_entry_bytes: int | None = None) -> None:
+    def __init__(self, max_bytes: int, *, max_entry_bytes: int | None = None,
+                 entry_overhead_bytes: int = DEFAULT_OVERHEAD_BYTES) -> None:
+        """``entry_overhead_bytes`` is added to every weight: what the objects of one entry cost
+        beyond the text the caller weighs (measured, not guessed, for the model's replies)."""
         self.max_bytes = max_bytes
         self.max_entry_bytes = max_entry_bytes if max_entry_bytes is not None else max_bytes // 16
+        self.entry_overhead_bytes = entry_overhead_bytes
         self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
@@ -50,7 +54,7 @@ class ByteBudgetLRU(Generic[K, V]):
 
     def put(self, key: K, value: V, weight: int) -> bool:
         """Keep ``value`` under ``key`` if it is light enough; False when it was not kept."""
-        weight += ENTRY_OVERHEAD_BYTES
+        weight += self.entry_overhead_bytes
         if weight > self.max_entry_bytes:
             return False
         with self._lock:

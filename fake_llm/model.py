@@ -135,7 +135,7 @@ def _copy(reply: ModelReply) -> ModelReply:
 
 
 _REPLIES: ByteBudgetLRU[tuple[ModelRequest, ModelProfile, int | None], ModelReply] = ByteBudgetLRU(
-    16 * 1024 * 1024, max_entry_bytes=256 * 1024)
+    8 * 1024 * 1024, max_entry_bytes=256 * 1024, entry_overhead_bytes=2048)
 
 
 def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:

@@ -28,7 +28,7 @@ from fake_llm.wire import anthropic, checks, limits, openai, responses
 from fake_llm.wire.common import dumps
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
-SEEN_KEPT = 50_000  # distinct request digests counted (about 120 bytes each: 6 MB at most)
+SEEN_KEPT = 20_000  # distinct request digests counted (about 200 bytes each: 4 MB at most)
 
 CHAT_ROUTE = "/v1/chat/completions"
 MESSAGES_ROUTE = "/v1/messages"

@@ -11,6 +11,8 @@ import ast
 import operator
 import re
 
+MAX_CHARS = 2_000
+
 _GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|greetings|howdy)\b[\s!.,?]*"
                        r"(?:there|you|everyone)?[\s!.,?]*$", re.I)
 _THANKS = re.compile(r"^\s*(?:thanks|thank you|thx|cheers)\b[^?]*$", re.I)
@@ -27,7 +29,7 @@ _OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, as
 def reply(question: str) -> str | None:
     """The fixed-form reply to ``question``, or None when it is a real question."""
     q = question.strip()
-    if not q:
+    if not q or len(q) > MAX_CHARS:  # a long text is never small talk (and scanning it is not free)
         return None
     if _GREETING.match(q):
         return "Hello! How can I help you today?"

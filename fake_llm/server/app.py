@@ -8,6 +8,8 @@ by ``latency_scale`` so tests run with 0 and demos with 1.
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import logging
 import secrets
 from collections.abc import AsyncIterator, Sequence
@@ -91,8 +93,26 @@ class EventStream(Response):
 
 
 HEAVY_BODY_BYTES = 32 * 1024
-HEAVY_WORKERS = 4  # heavy requests at once; more wait their turn, off the event loop
+HEAVY_WORKERS = 1  # one at a time: more threads only fight the event loop for the GIL
 _HEAVY_MARKS = (b"schema", b'"tools"')  # structured outputs and tool arguments: schema expansion
+
+
+def _malloc_trim() -> object:
+    name = ctypes.util.find_library("c")
+    return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+
+
+_TRIM = _malloc_trim()  # glibc only; elsewhere the allocator's own policy stands
+
+
+def _handle_heavy(provider: Provider, *args: object) -> ProviderResult:
+    """One heavy request, then the freed memory handed back to the OS: glibc keeps big freed
+    blocks in the worker thread's arena, and 3.9 MB prompts left RSS up by tens of MB for good."""
+    try:
+        return provider.handle(*args)  # type: ignore[arg-type]
+    finally:
+        if _TRIM is not None:
+            _TRIM(0)  # type: ignore[operator]
 
 
 def is_heavy(path: str, body: bytes) -> bool:
@@ -116,7 +136,7 @@ class ProviderRoutes:
         path = request.scope["path"]  # not request.url: building the URL cost 7% of a request
         args = (_flavour(path), path, request.headers, body)
         if is_heavy(path, body):
-            result = await loop.run_in_executor(self._heavy, self.provider.handle, *args)
+            result = await loop.run_in_executor(self._heavy, _handle_heavy, self.provider, *args)
         else:
             result = self.provider.handle(*args)
         return await self.respond(result, arrived)
