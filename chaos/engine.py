@@ -74,6 +74,11 @@ class FaultEngine:
 
     # --- the Hooks interface ---------------------------------------------------------------
 
+    @property
+    def idle(self) -> bool:
+        """No fault configured (active or scheduled) at any stage: answers are the model's alone."""
+        return not self._by_stage
+
     def apply(self, stage: Stage, ctx: Any) -> None:
         faults = self._by_stage.get(stage)
         if not faults:

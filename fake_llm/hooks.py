@@ -102,6 +102,8 @@ class Hooks(Protocol):
 class NoHooks:
     """The provider without chaos."""
 
+    idle = True  # nothing can change an answer: the provider may replay answers it gave before
+
     def apply(self, stage: Stage, ctx: Any) -> None:
         return None
 

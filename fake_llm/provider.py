@@ -21,6 +21,7 @@ from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
 from fake_llm.model import generate
 from fake_llm.prompt_cache import MIN_CACHED_TOKENS, NO_CACHE, OPENAI_STEP, CacheUse, PromptCache
+from fake_llm.replay import ReplayCache, Template, fill, template_of
 from fake_llm.response_store import ResponseStore
 from fake_llm.tokens import count_tokens
 from fake_llm.types import Message, ModelReply, ModelRequest, Role
@@ -35,6 +36,16 @@ MESSAGES_ROUTE = "/v1/messages"
 EMBEDDINGS_ROUTE = "/v1/embeddings"
 RESPONSES_ROUTE = "/v1/responses"
 COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
+REPLAYABLE_ROUTES = frozenset({CHAT_ROUTE, MESSAGES_ROUTE})  # Responses are stored by id: not replayed
+
+
+def _api_key(headers: Mapping[str, str]) -> str:
+    return headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ").strip()
+
+
+def _retry_count(headers: Mapping[str, str]) -> int:
+    value = headers.get("x-stainless-retry-count", "0")
+    return int(value) if value.isdigit() else 0
 
 
 @dataclass
@@ -47,6 +58,8 @@ class ProviderResult:
     drop_connection: bool = False  # close the connection without a response
     exchange: Exchange | None = None
     latency_s: float = 0.0  # simulated time until the last byte, before any speed factor
+    created: int | None = None  # the ``created`` time written into a generated answer
+    replayable: bool = False  # the answer depends on the request's bytes alone (``fake_llm.replay``)
 
     @property
     def json(self) -> Any:
@@ -65,6 +78,7 @@ class Provider:
     clock: Callable[[], float] = time.time  # for ``created`` fields only
     responses_store: ResponseStore = field(default_factory=ResponseStore, repr=False)
     prompt_cache: PromptCache = field(default_factory=PromptCache, repr=False)
+    replay: ReplayCache = field(default_factory=ReplayCache, repr=False)
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
     _counter: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -96,7 +110,41 @@ class Provider:
 
     def handle(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes) -> ProviderResult:
         """Answer one POST to ``route``; every failure is a result in the flavour's own envelope."""
+        return self._handle(flavour, route, headers, body, self._next_id())
+
+    def handle_http(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes) -> ProviderResult:
+        """``handle`` for the HTTP server, which needs only the bytes of the answer: while nothing
+        can change an answer (no fault configured, no exchange observer), a request answered
+        before is answered again from its template (``fake_llm.replay``), ids and time filled in."""
         rid = self._next_id()
+        if route not in REPLAYABLE_ROUTES or self.on_exchange is not None or not getattr(self.hooks, "idle", False):
+            self.replay.clear()  # whatever a fault may have changed is not served from before it
+            return self._handle(flavour, route, headers, body, rid)
+        template = self.replay.get(flavour, route, body)
+        if template is not None:
+            lower = {k.lower(): v for k, v in headers.items()}
+            if self._authorised(flavour, lower):
+                self._request_key(body, _retry_count(lower))  # counted as the full path counts it
+                return self._replayed(template, flavour, rid)
+        result = self._handle(flavour, route, headers, body, rid)
+        if result.replayable and result.status == 200 and result.created is not None:
+            made = template_of(result.status, result.headers, result.body, result.frames, result.latency_s,
+                               rid, result.created)
+            if made is not None:
+                self.replay.put(flavour, route, body, made)
+        return result
+
+    def _replayed(self, template: Template, flavour: Flavour, rid: str) -> ProviderResult:
+        new_rid = rid.encode()
+        created = b'"created":%d' % int(self.clock())
+        headers = {k: v.replace(template.rid_in_headers, rid) if has_rid else v for k, v, has_rid in template.headers}
+        body = fill(template.body, new_rid, created) if template.body is not None else None
+        frames = None if template.frames is None else [
+            Frame(fill(segments, new_rid, created), delay_s=delay) for segments, delay in template.frames]
+        return ProviderResult(template.status, headers, body, frames=frames, latency_s=template.latency_s)
+
+    def _handle(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes,
+                rid: str) -> ProviderResult:
         request_id = ("req_" if flavour is Flavour.OPENAI else "req_01") + rid
         lower = {k.lower(): v for k, v in headers.items()}
         try:
@@ -146,8 +194,12 @@ class Provider:
 
     # --- internals -----------------------------------------------------------------------
 
+    def _authorised(self, flavour: Flavour, headers: Mapping[str, str]) -> bool:
+        key = _api_key(headers)
+        return flavour is Flavour.ASSISTANT or bool(key and (self.api_keys is None or key in self.api_keys))
+
     def _authenticate(self, flavour: Flavour, headers: Mapping[str, str]) -> None:
-        key = headers.get("x-api-key") or headers.get("authorization", "").removeprefix("Bearer ").strip()
+        key = _api_key(headers)
         if flavour is Flavour.ASSISTANT:
             return
         if not key and flavour is Flavour.ANTHROPIC:
@@ -202,8 +254,7 @@ class Provider:
         profile = self.catalog.resolve(model)
         checks.context_window("anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE
                               else "chat", [m.content for m in request.messages], profile.context_window)
-        retry = int(headers.get("x-stainless-retry-count", "0") or 0) if headers.get(
-            "x-stainless-retry-count", "0").isdigit() else 0
+        retry = _retry_count(headers)
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         info = RequestInfo(key=self._request_key(raw, retry), flavour=flavour, route=route, model=model,
                            headers=headers, text=question, segment=headers.get("x-firedrill-segment"),
@@ -243,7 +294,8 @@ class Provider:
                                                extra_per_token_s=ex.extra_per_token_s)
             self.hooks.apply(Stage.STREAM, ex)
             result = ProviderResult(200, {**headers_out, "content-type": "text/event-stream"},
-                                    frames=ex.frames, hang_s=ex.hang_s, exchange=ex, latency_s=latency)
+                                    frames=ex.frames, hang_s=ex.hang_s, exchange=ex, latency_s=latency,
+                                    created=created)
         else:
             if flavour is Flavour.ANTHROPIC:
                 ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
@@ -258,9 +310,12 @@ class Provider:
             self.hooks.apply(Stage.PROVIDER_RESPONSE, ex)
             payload = ex.raw_body if ex.raw_body is not None else dumps(ex.wire)
             result = ProviderResult(200, {**headers_out, "content-type": "application/json"}, payload,
-                                    hang_s=ex.hang_s, exchange=ex, latency_s=latency)
+                                    hang_s=ex.hang_s, exchange=ex, latency_s=latency, created=created)
         if route == RESPONSES_ROUTE and body.get("store") is not False:
             self._store_response(f"resp_{rid}", created, body, request, reply, cache)
+        # The same bytes again get the same answer only if nothing but the model made it: no
+        # fault edited it, and no prompt-cache state (a repeat would read what the first wrote).
+        result.replayable = cache is NO_CACHE and ex.raw_body is None and not ex.extra_headers
         if self.on_exchange:
             self.on_exchange(ex, result)
         return result

@@ -109,7 +109,7 @@ def _handle_heavy(provider: Provider, *args: object) -> ProviderResult:
     """One heavy request, then the freed memory handed back to the OS: glibc keeps big freed
     blocks in the worker thread's arena, and 3.9 MB prompts left RSS up by tens of MB for good."""
     try:
-        return provider.handle(*args)  # type: ignore[arg-type]
+        return provider.handle_http(*args)  # type: ignore[arg-type]
     finally:
         if _TRIM is not None:
             _TRIM(0)  # type: ignore[operator]
@@ -138,7 +138,7 @@ class ProviderRoutes:
         if is_heavy(path, body):
             result = await loop.run_in_executor(self._heavy, _handle_heavy, self.provider, *args)
         else:
-            result = self.provider.handle(*args)
+            result = self.provider.handle_http(*args)
         return await self.respond(result, arrived)
 
     async def _until(self, due: float) -> None:
@@ -157,7 +157,7 @@ class ProviderRoutes:
                 return EventStream(result.frames, result.status, result.headers)
             return StreamingResponse(self._stream(result.frames, due), status_code=result.status,
                                      headers=result.headers, media_type="text/event-stream")
-        if self.scale and result.exchange is not None:
+        if self.scale and result.latency_s:
             await self._until(arrived + result.latency_s * self.scale)
         return Response(result.body, status_code=result.status, headers=result.headers,
                         media_type=result.headers.get("content-type", "application/json"))

@@ -1,0 +1,92 @@
+"""Answers the provider has given before, kept as byte templates, for the HTTP hot path.
+
+With no fault configured and nobody observing exchanges, the answer to a request is a pure
+function of its bytes (the model is deterministic, the seed fixed), except for the completion id,
+the request id and the ``created`` time. A template is the answer's bytes cut around those; a
+repeated request is answered by filling them in, instead of validating, generating, rendering
+and serialising again (which cost three times what the HTTP stack itself does). Bounded by bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fake_llm.hooks import Flavour, Frame
+from fake_llm.memo import ByteBudgetLRU
+
+RID, CREATED = 0, 1  # the two kinds of slot
+
+Segments = tuple[bytes | int, ...]  # bytes pieces and slot kinds, in order
+
+
+def cut(data: bytes, rid: str, created: int) -> Segments:
+    """``data`` with every ``rid`` and every ``"created":<created>`` made a slot."""
+    marks = {rid.encode(): RID, b'"created":%d' % created: CREATED}
+    pattern = re.compile(b"|".join(re.escape(m) for m in marks))
+    out: list[bytes | int] = []
+    pos = 0
+    for match in pattern.finditer(data):
+        out.append(data[pos:match.start()])
+        out.append(marks[match.group()])
+        pos = match.end()
+    out.append(data[pos:])
+    return tuple(out)
+
+
+def fill(segments: Segments, rid: bytes, created: bytes) -> bytes:
+    return b"".join(rid if s == RID else created if s == CREATED else s  # type: ignore[misc]
+                    for s in segments)
+
+
+@dataclass(frozen=True)
+class Template:
+    status: int
+    headers: tuple[tuple[str, str, bool], ...]  # name, value, whether the value holds the rid
+    rid_in_headers: str
+    body: Segments | None
+    frames: tuple[tuple[Segments, float], ...] | None
+    latency_s: float
+
+    @property
+    def weight(self) -> int:
+        body = sum(len(s) for s in self.body if isinstance(s, bytes)) if self.body else 0
+        frames = sum(len(s) for f, _ in self.frames or () for s in f if isinstance(s, bytes)) + 64 * len(
+            self.frames or ())
+        return body + frames + 64 * len(self.headers)
+
+
+def template_of(status: int, headers: dict[str, str], body: bytes | None, frames: list[Frame] | None,
+                latency_s: float, rid: str, created: int) -> Template | None:
+    """The template of an answer, or None when it cannot be replayed (frames that drop or wait)."""
+    if frames is not None and any(f.drop_connection for f in frames):
+        return None
+    return Template(
+        status=status,
+        headers=tuple((k, v, rid in v) for k, v in headers.items()),
+        rid_in_headers=rid,
+        body=cut(body, rid, created) if body is not None else None,
+        frames=tuple((cut(f.data, rid, created), f.delay_s) for f in frames) if frames is not None else None,
+        latency_s=latency_s,
+    )
+
+
+class ReplayCache:
+    """(flavour, route, body bytes) -> the template of the answer, at most ``max_bytes``."""
+
+    def __init__(self, max_bytes: int = 8 * 1024 * 1024, max_entry_bytes: int = 64 * 1024) -> None:
+        self._lru: ByteBudgetLRU[tuple[Flavour, str, bytes], Template] = ByteBudgetLRU(
+            max_bytes, max_entry_bytes=max_entry_bytes, entry_overhead_bytes=1024)
+
+    def get(self, flavour: Flavour, route: str, body: bytes) -> Template | None:
+        return self._lru.get((flavour, route, body))
+
+    def put(self, flavour: Flavour, route: str, body: bytes, template: Template) -> None:
+        self._lru.put((flavour, route, body), template, len(body) + template.weight)
+
+    def clear(self) -> None:
+        if len(self._lru):
+            self._lru.clear()
+
+    def __len__(self) -> int:
+        return len(self._lru)
