@@ -98,6 +98,8 @@ class _Filler:
             options = schema.get(key)
             if isinstance(options, list) and options:
                 return self.fill(self.choose(options, schema, name), name, depth + 1)
+        if isinstance(schema.get("description"), str) and schema["description"].endswith("}"):
+            schema = _with_hints(schema)
         kind = _kind(schema)
         if kind == "object":
             return self.object(schema, depth)
@@ -274,6 +276,36 @@ def fill_schema(schema: dict[str, Any], text: str, rng: random.Random, *, answer
                                  if isinstance(d, dict) and d.get("title") == schema["title"])
     value = filler.fill(schema, "", 0)
     return Filled(value, filler.truncated)
+
+
+_HINT_KEYS = ("minItems", "maxItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength",
+              "maxLength", "pattern", "multipleOf", "format", "uniqueItems", "minProperties")
+_KEYS_RX = "|".join(_HINT_KEYS)
+_HINTS = re.compile(r"\{((?:" + _KEYS_RX + r"): .*)\}$", re.S)
+_HINT = re.compile(r"(" + _KEYS_RX + r"): (.*?)(?=, (?:" + _KEYS_RX + r"): |$)", re.S)
+
+
+def _with_hints(schema: dict[str, Any]) -> dict[str, Any]:
+    """Constraints the Anthropic SDK moved into the description ("{minItems: 2, pattern: ^\\d+$}"), which
+    Claude follows: read back so the value still validates on the client."""
+    match = _HINTS.search(schema["description"])
+    if not match:
+        return schema
+    out = dict(schema)
+    for key, raw in _HINT.findall(match[1]):
+        if key in out:
+            continue
+        if key in ("pattern", "format"):
+            out[key] = raw
+        elif key == "uniqueItems":
+            out[key] = raw.strip() == "True"
+        else:
+            try:
+                number = float(raw)
+            except ValueError:
+                continue
+            out[key] = int(number) if number.is_integer() else number
+    return out
 
 
 def _short(text: str) -> str:

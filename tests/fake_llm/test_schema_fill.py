@@ -94,3 +94,11 @@ def test_a_nested_min_items_bomb_is_cut_short_not_expanded() -> None:
 def test_same_schema_text_and_seed_give_the_same_value() -> None:
     schema = Person.model_json_schema()
     assert fill_schema(schema, TEXT, random.Random(5)).value == fill_schema(schema, TEXT, random.Random(5)).value
+
+
+def test_constraints_the_anthropic_sdk_moves_into_descriptions_are_still_met() -> None:
+    from anthropic.lib._parse._transform import transform_schema
+
+    sent = transform_schema(Person.model_json_schema())  # minItems 2, pattern, ge/le become description text
+    person = Person.model_validate(fill_schema(sent, TEXT, random.Random(1)).value)
+    assert len(person.addresses) >= 2 and person.addresses[0].zip.isdigit()

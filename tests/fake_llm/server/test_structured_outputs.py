@@ -122,3 +122,14 @@ def test_json_mode_follows_an_example_object(client: openai.OpenAI) -> None:
                                               "The film: Arrival (2016), science fiction."}])
     out = json.loads(r.choices[0].message.content or "")
     assert set(out) == {"title", "tags", "year"} and out["year"] == 2016 and isinstance(out["tags"], list)
+
+
+def test_anthropic_structured_output_parses_into_the_model(server: FiredrillServer) -> None:
+    import anthropic
+
+    client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
+    m = client.messages.parse(model="claude-sonnet-4-5", max_tokens=2000, system="Triage the ticket.\n" + TICKET,
+                              messages=[{"role": "user", "content": MESSAGES[1]["content"]}], output_format=Triage)
+    triage = m.parsed_output
+    assert triage is not None and triage.reporter.name == "Maria Lopez" and triage.ticket_id == 88
+    assert m.stop_reason == "end_turn" and m.model == "claude-sonnet-4-5-20250929"
