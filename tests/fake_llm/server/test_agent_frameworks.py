@@ -149,3 +149,42 @@ def test_pydantic_ai_with_anthropic_calls_the_tool_once_then_answers(server: Fir
             raise
         pytest.skip("this pydantic-ai release cannot build Anthropic requests with the installed anthropic SDK")
     assert "Windy, 5°C" in result.output and result.usage.requests == 2
+
+
+@pytest.mark.parametrize("model", ["gpt-4o", "o4-mini"])
+def test_openai_agents_with_the_responses_api_answers_from_the_tool_in_two_calls(server: FiredrillServer,
+                                                                                  model: str) -> None:
+    from agents import Agent, OpenAIResponsesModel, Runner, function_tool, set_tracing_disabled
+
+    set_tracing_disabled(True)
+    asked: list[str] = []
+
+    @function_tool
+    def get_weather(city: str) -> str:
+        """Get the current weather for a city."""
+        asked.append(city)
+        return f"Sunny, 22°C in {city}"
+
+    client = openai.AsyncOpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
+    agent = Agent(name="weather", instructions="You are a helpful assistant.", tools=[get_weather],
+                  model=OpenAIResponsesModel(model=model, openai_client=client))
+    result = asyncio.run(Runner.run(agent, "What's the weather in Paris?", max_turns=4))
+    assert asked == ["Paris"] and "Sunny, 22°C" in result.final_output
+    assert len(result.raw_responses) == 2
+
+
+def test_pydantic_ai_with_the_responses_api_calls_the_tool_once_then_answers(server: FiredrillServer) -> None:
+    from pydantic_ai import Agent
+    from pydantic_ai.models.openai import OpenAIResponsesModel
+    from pydantic_ai.providers.openai import OpenAIProvider
+
+    client = openai.AsyncOpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
+    agent = Agent(OpenAIResponsesModel("gpt-4.1", provider=OpenAIProvider(openai_client=client)))
+
+    @agent.tool_plain
+    def get_weather(city: str) -> str:
+        """Get the current weather for a city."""
+        return f"Rainy, 11°C in {city}"
+
+    result = agent.run_sync("What's the weather like in Berlin?")
+    assert "Rainy, 11°C" in result.output and result.usage.requests == 2
