@@ -85,7 +85,7 @@ def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
             return render("join.html", **page_context(None))
         opts = await run_in_threadpool(options, drill)
         truth = drill.reveal() if identity.is_facilitator else None
-        hints = [h.cost for h in drill.scenario.hints]
+        hints = [f"{h.cost:g}" for h in drill.scenario.hints]
         return render("room.html", **page_context(identity), options=opts, controls=CONTROLS,
                       prompt_choices=prompt_choices(opts["prompts"]), hint_costs=hints,
                       faults=fault_forms() if identity.is_facilitator else [], truth=truth)

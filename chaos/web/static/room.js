@@ -122,6 +122,12 @@
   document.querySelectorAll(".chart").forEach((fig) => charts.push(makeChart(fig)));
   window.addEventListener("resize", () => charts.forEach((c) => c.resize()));
 
+  // the header and banner stay on top; what sticks below them needs their height
+  const sticky = document.querySelector(".sticky");
+  const measure = () => document.documentElement.style.setProperty("--sticky-h", `${sticky.offsetHeight}px`);
+  window.addEventListener("resize", measure);
+  measure();
+
   // ---- live state ---------------------------------------------------------------------------------
   let lastState = "", paged = false;
   function showState(s) {
@@ -146,6 +152,7 @@
       $("debrief-link").hidden = !(state === "ended" || FACILITATOR);
       document.title = `${state.toUpperCase()} · ${TITLE}`;
     }
+    measure();
     document.querySelectorAll("#room button.control, #declare-form button, #note-form button, #hint-button")
       .forEach((b) => { b.disabled = state === "ended"; });
   }

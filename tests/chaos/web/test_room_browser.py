@@ -64,6 +64,12 @@ def test_two_responders_and_a_facilitator_share_one_incident(browser: Any, live:
     expect(ana.locator("#members")).to_contain_text("Ben — incident commander")
     ana.screenshot(path=artefacts / "room-1-paged-ana.png")
 
+    ana.locator("button[data-action=feature-off]").click()  # a control asks first; Escape changes nothing
+    expect(ana.locator("#confirm-text")).to_contain_text("OFF for every user")
+    expect(ana.locator("#confirm-cancel")).to_be_focused()
+    ana.keyboard.press("Escape")
+    expect(ana.locator("#confirm")).not_to_be_visible()
+
     ana.locator("#arg-fallback").select_option("cached")  # Ana contains: confirmation first
     ana.locator("button[data-action=fallback]").click()
     expect(ana.locator("#confirm-text")).to_contain_text("fallback 'cached'")
@@ -85,11 +91,21 @@ def test_two_responders_and_a_facilitator_share_one_incident(browser: Any, live:
     fac.get_by_role("tab", name="Facilitator").click()  # the facilitator sees the truth and who did what
     expect(fac.locator(".truth")).to_contain_text("CHG-102")
     expect(fac.locator("#people")).to_contain_text("Ana")
+    fac.locator("#inject-type").select_option("latency")  # the facilitator injects a fault with parameters
+    fac.locator("#p-latency-ttft_ms").fill("2500")
+    fac.get_by_role("button", name="Inject", exact=True).click()
+    expect(fac.locator("#confirm-text")).to_contain_text('"ttft_ms":2500')
+    fac.locator("#confirm-ok").click()
+    expect(fac.locator("#timeline li.tl-fault_started", has_text="latency")).to_be_visible(timeout=WAIT_MS)
     fac.get_by_role("button", name="Pause").click()
     fac.locator("#confirm-ok").click()
     for page in (ana, ben):
         expect(page.locator("#banner")).to_contain_text("PAUSED", timeout=WAIT_MS)
         expect(page.locator("#state")).to_have_text("PAUSED")
+        expect(page.locator("#timeline li.tl-fault_started")).to_have_count(0)  # faults are the facilitator's
+    ben.evaluate("window.scrollTo(0, document.body.scrollHeight)")  # scrolled down to the forms, PAUSED stays in view
+    assert ben.evaluate("window.scrollY") > 0
+    assert ben.evaluate("document.querySelector('#banner').getBoundingClientRect().top") < 120
     ben.screenshot(path=artefacts / "room-3-paused-ben.png")
     fac.screenshot(path=artefacts / "room-4-facilitator.png", full_page=True)
 
@@ -103,6 +119,7 @@ def test_two_responders_and_a_facilitator_share_one_incident(browser: Any, live:
     chart = ana.locator(".story-chart svg")
     expect(chart).to_be_visible()
     expect(chart).to_contain_text("Ana")  # the chart names who acted
+    expect(chart).to_contain_text("injected latency")
     overlaps = ana.evaluate(OVERLAPS_JS)
     assert not overlaps, f"chart labels overlap as the browser draws them: {overlaps}"
     ana.screenshot(path=artefacts / "debrief-ana.png", full_page=True)
