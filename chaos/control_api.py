@@ -185,6 +185,9 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
             summary.update(id="spin", title=drill.display_title)
         return {**summary, "drill_id": drill.id, "paged": drill.paged_at is not None}
 
+    async def provider_status(request: Request) -> Any:
+        return await run_in_threadpool(drill.provider_status)
+
     async def pause(request: Request) -> Any:
         return await run_in_threadpool(drill.pause)
 
@@ -210,6 +213,7 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
         Route("/drill/traces", responder(traces), methods=["GET"]),
         Route("/drill/traces/{trace_id}", responder(trace), methods=["GET"]),
         Route("/drill/changes", responder(changes), methods=["GET"]),
+        Route("/drill/provider-status", responder(provider_status), methods=["GET"]),
         Route("/drill/join", responder(join), methods=["POST"]),
         Route("/drill/whoami", responder(whoami), methods=["GET"]),
         Route("/drill/roster", responder(members), methods=["GET"]),

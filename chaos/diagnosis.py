@@ -82,7 +82,7 @@ class Diagnosis:
 class _Look:
     """One diagnosis: the traces and metrics gathered, split at the onset."""
 
-    def __init__(self, view: OnCallView, contained_s: float | None) -> None:
+    def __init__(self, view: OnCallView, contained_s: float | None, since_s: float = 0.0) -> None:
         self.view = view
         view.status()
         view.traces()
@@ -91,7 +91,8 @@ class _Look:
         live = [t for t in view.seen.values() if t["attributes"]["firedrill.fallback"] == "off" and t["t_s"] <= end]
         self.live, self.end_s = live, end
         self.onset: Onset = find_onset(sorted(view.metrics.values(), key=lambda m: m["t_s"]), end_s=end,
-                                       failing_s=[t["t_s"] for t in live if _failed(t)], paged_s=view.paged_seen_s)
+                                       failing_s=[t["t_s"] for t in live if _failed(t) and t["t_s"] >= since_s],
+                                       paged_s=view.paged_seen_s, since_s=since_s)
         self.split(self.onset.t_s)
         self.changes = [c for c in view.changes() if c["author"] != view.actor]
         self.notes: list[str] = [f"onset {self.onset.label} ({self.onset.reason})"]
@@ -177,9 +178,9 @@ def _graded(t: dict[str, Any]) -> bool:
     return t["status"] in ("error", "refused") or t["judge"] is not None
 
 
-def diagnose(view: OnCallView, *, contained_s: float | None = None) -> Diagnosis:
+def diagnose(view: OnCallView, *, contained_s: float | None = None, since_s: float = 0.0) -> Diagnosis:
     """Diagnose from what ``view`` shows, splitting the evidence at the onset it finds itself."""
-    look = _Look(view, contained_s)
+    look = _Look(view, contained_s, since_s)
     symptom = look.symptom = _symptom(look)
     look.notes.append(f"symptom {symptom.value}")
     own = look.onset.starts.get(symptom.value)
@@ -190,6 +191,11 @@ def diagnose(view: OnCallView, *, contained_s: float | None = None) -> Diagnosis
               Symptom.COST: _cost}.get(symptom, _wrong_answers)
     d = branch(look)
     d.started_s = look.onset.t_s if own is None else max(look.onset.t_s, own - 45)
+    if since_s and d.change_id:  # a second look: it may have begun while answers came from the cache
+        changed = [c["t_s"] for c in look.changes if c["id"] == d.change_id]
+        if changed and changed[0] < d.started_s:
+            d.started_s = changed[0]
+            look.notes.append(f"started with {d.change_id}, deployed while we were contained")
     d.fraction, d.evidence = look.share, look.notes
     if d.segment is None and d.symptom in (Symptom.WRONG_ANSWERS, Symptom.REFUSALS, Symptom.ERRORS):
         d.segment = look.segment()

@@ -23,7 +23,8 @@ class OnCallView:
         self.actor = actor
         self.metrics: dict[float, dict[str, Any]] = {}  # every tick seen on the dashboard, by time
         self.seen: dict[str, dict[str, Any]] = {}  # every trace a look returned, by id
-        self.alerts_first_seen: dict[str, float] = {}  # alert name -> when this responder first saw it firing
+        self.alerts_first_seen: dict[str, float] = {}  # alert name -> when this responder saw it start firing
+        self._firing: set[str] = set()
         self.paged_seen_s: float | None = None  # when this responder first saw the page
 
     def now_s(self) -> float:
@@ -34,8 +35,10 @@ class OnCallView:
         now = self.now_s()
         if status["metrics"]:
             self.metrics.setdefault(status["metrics"]["t_s"], status["metrics"])
-        for alert in status["alerts"]:
-            self.alerts_first_seen.setdefault(alert["alert"], now)
+        firing = {alert["alert"] for alert in status["alerts"]}
+        for name in firing - self._firing:  # newly firing since the last look (again, if it had resolved)
+            self.alerts_first_seen[name] = now
+        self._firing = firing
         if status["paged"] and self.paged_seen_s is None:
             self.paged_seen_s = now
         return status
@@ -60,7 +63,6 @@ class OnCallView:
         """The provider's public model list (``GET /v1/models``)."""
         return [name for name, _, _ in self._drill.world.provider.models()]
 
-    def provider_status(self) -> dict[str, Any] | None:
-        """The provider's public status page, where the drill has one."""
-        page = getattr(self._drill, "provider_status", None)
-        return page() if callable(page) else None
+    def provider_status(self) -> dict[str, Any]:
+        """The provider's public status page (``firedrill provider status``)."""
+        return self._drill.provider_status()

@@ -124,15 +124,16 @@ def find_onset(
     end_s: float,
     failing_s: list[float] | None = None,
     paged_s: float | None = None,
+    since_s: float = 0.0,
 ) -> Onset:
     """The onset from metrics ticks (sorted by time) up to ``end_s``; else from the times of failing
     traces; the page only as a last resort."""
     usable = [p for p in points if 60 <= p["t_s"] <= end_s]
     early = [p for p in usable if p["t_s"] <= BASELINE_UNTIL_S] or usable[:RUN]
     base = _baselines(early)
+    search = [p for p in usable if p["t_s"] > (early[-1]["t_s"] if early else 0) and p["t_s"] >= since_s]
     starts = {name: t for name, signal in SIGNALS.items() if name in base
-              if (t := _first_run([p for p in usable if p["t_s"] > early[-1]["t_s"]] if early else usable,
-                                  signal, base[name])) is not None}
+              if (t := _first_run(search, signal, base[name])) is not None}
     if starts:
         first = min(starts.values())
         onset_s = max(0.0, first - 45)  # the first bad window ends at ``first`` and began a minute earlier

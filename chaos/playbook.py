@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from chaos.drill import Drill
 
 ACTOR = "playbook"
-JUDGEMENT_STEPS = {"look", "contain", "diagnose", "mitigate", "restore"}
+JUDGEMENT_STEPS = {"look", "contain", "diagnose", "mitigate", "restore", "reopen"}
 
 
 class Condition(BaseModel):
@@ -49,6 +49,7 @@ class Condition(BaseModel):
     below: float | None = None
     contained: bool | None = None
     diagnosed: bool | None = None
+    restored: bool | None = None  # live answers are back after a mitigation
 
 
 Step = str | dict[str, Any]
@@ -60,6 +61,7 @@ class Rule(BaseModel):
     when: Condition
     after_min: float = Field(0, ge=0)
     do: list[Step] = Field(min_length=1)
+    repeat: bool = False  # armed again by ``reopen``: the steps of one response cycle
 
     @field_validator("do")
     @classmethod
@@ -110,6 +112,9 @@ class ScriptedResponder:
         self._done: set[int] = set()
         self._alert_since: dict[str, float] = {}
         self.view: OnCallView | None = None  # what this responder sees, and remembers seeing
+        self.restored = False
+        self.restored_at: float | None = None
+        self.cycles = 0
 
     def run(self, drill: Drill) -> Any:
         self.view = OnCallView(drill, ACTOR)
@@ -154,6 +159,8 @@ class ScriptedResponder:
                 return False
         if c.contained is not None and self.contained != c.contained:
             return False
+        if c.restored is not None and self.restored != c.restored:
+            return False
         return c.diagnosed is None or (self.diagnosis is not None) == c.diagnosed
 
     def _execute(self, step: Step, drill: Drill) -> None:
@@ -189,7 +196,7 @@ class ScriptedResponder:
         self.contained_at = drill.now_s()
 
     def _diagnose(self, drill: Drill) -> None:
-        self.diagnosis = diagnose(self._view(drill), contained_s=self.contained_at)
+        self.diagnosis = diagnose(self._view(drill), contained_s=self.contained_at, since_s=self.restored_at or 0.0)
         drill.note(ACTOR, f"runbook row {self.diagnosis.row.value}: " + "; ".join(self.diagnosis.evidence))
         drill.declare(ACTOR, **self.diagnosis.declaration())
 
@@ -202,5 +209,18 @@ class ScriptedResponder:
 
     def _restore(self, drill: Drill) -> None:
         """Back from the cache to live answers once the mitigation is in (unless it was a fallback)."""
-        if drill.world.controls.fallback == "cached":
+        if drill.status()["controls"]["fallback"] == "cached":
             drill.act(ACTOR, Action.FALLBACK, "off")
+        self.restored, self.restored_at = True, drill.now_s()
+
+    def _reopen(self, drill: Drill) -> None:
+        """It is not over: alerts fire again after the restore. Start the response again (``repeat`` rules),
+        reading only what happened since the restore. At most two more cycles, then it is a team's call."""
+        if self.cycles >= 2:
+            return
+        self.cycles += 1
+        drill.note(ACTOR, "Alerts again after the restore: containing and looking again.")
+        self.contained = self.restored = False
+        self.contained_at, self.diagnosis = None, None
+        self._done -= {i for i, rule in enumerate(self.playbook.rules) if rule.repeat}
+        self._since.clear()

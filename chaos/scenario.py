@@ -7,7 +7,7 @@ minutes (``at_min``), because that is how facilitators think; code uses ``*_s`` 
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -39,6 +39,9 @@ class ChangeKind(StrEnum):
 class Briefing(Strict):
     page: str  # what the pager says
     reports: list[str] = Field(default_factory=list)  # first user reports
+    # when the page goes out if monitoring has not paged first (user reports, an escalation); without
+    # it the first alert after the incident starts pages, else user reports three minutes in
+    page_at_min: float | None = Field(None, ge=0)
 
 
 class Segment(Strict):
@@ -72,6 +75,37 @@ class Thresholds(Strict):
     refusal_rate: float = Field(0.10, ge=0, le=1)
 
 
+class StatusUpdate(Strict):
+    at_min: float = Field(ge=0)
+    status: Literal["investigating", "identified", "monitoring", "resolved"]
+    message: str
+
+
+class PostedIncident(Strict):
+    """An incident the scenario posts on the provider's status page itself (any fault, or none at all)."""
+
+    title: str
+    components: list[str] = Field(default_factory=list)
+    updates: list[StatusUpdate] = Field(min_length=1)
+
+
+class ProviderStatus(Strict):
+    """How the provider's status page behaves: provider-side faults open incidents late, or never."""
+
+    silent_chance: float = Field(0.25, ge=0, le=1)  # share of provider incidents never posted
+    post_delay_min: tuple[float, float] = (4, 15)  # the first post comes this many minutes late
+    identify_after_min: tuple[float, float] = (10, 25)  # "identified" this long after the first post
+    incidents: list[PostedIncident] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _ranges(self) -> ProviderStatus:
+        for name in ("post_delay_min", "identify_after_min"):
+            low, high = getattr(self, name)
+            if not 0 <= low <= high:
+                raise ValueError(f"{name} is [low, high] minutes with 0 <= low <= high, not {[low, high]}")
+        return self
+
+
 class WorldSettings(Strict):
     kb_chunks: int = Field(300, ge=20, le=20000)
     traffic: Traffic = Traffic()
@@ -87,6 +121,7 @@ class WorldSettings(Strict):
     # an answer slower than this harms its user (the scorer's "slow"); 5 s is a common chat SLO,
     # and five times this world's healthy p99 (about 1.1 s)
     latency_slo_ms: float = Field(5000, gt=0)
+    provider_status: ProviderStatus = ProviderStatus()
 
 
 FaultEntry = FaultSpec  # a timeline fault: the engine's own spec, scheduled by its timeline item

@@ -88,14 +88,17 @@ def status_view(snap: DrillSnapshot) -> dict[str, Any]:
     world = snap.world
     history = world.telemetry.history[-SPARK_POINTS:]
     latest = history[-1].to_dict() if history else None
+    provider = world.status_page.view(snap.t_s, label=clock_label)
     return {
+        "provider_status": {"indicator": provider["indicator"], "description": provider["description"],
+                            "incidents": [f"{i['title']} ({i['status']})" for i in provider["incidents"]]},
         "drill_id": snap.drill_id, "scenario": snap.title, "time": clock_label(snap.t_s),
         "t_s": round(snap.t_s, 1), "paged": snap.paged, "state": snap.state.value,
         "ended": snap.state is ClockState.ENDED, "paused": snap.state is ClockState.PAUSED,
         "metrics": latest,
         "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
                    for key in ("t_s", "request_rate", "error_rate", "p99_ms", "quality", "refusal_rate",
-                               "cost_per_min", "avg_context_tokens", "avg_output_tokens", "cost_per_request")},
+                               "cost_per_min", "avg_context_tokens", "avg_output_tokens", "cost_per_request", "quality_5m")},
         "alerts": [{"alert": a.alert, "since": clock_label(a.t_s), "value": round(a.value, 4),
                     "threshold": a.threshold} for a in world.telemetry.firing.values()],
         "changes": [change_view(c) for c in world.changes.entries[-8:]],

@@ -4,7 +4,7 @@ One streaming pass keeps counters and per-minute buckets, never the events, so a
 drill scores in seconds. Definitions, all measured from the log rather than assumed:
 
 - times are drill seconds after the page (the first ``page`` event; the incident start if none);
-- acknowledge: the first event by a responder (not runner, world or facilitator);
+- acknowledge: the first event by a responder (not runner, world or facilitator) after the page;
 - contain: the first action in the scenario's containment or mitigation list; "bad answers
   stopped" is the first minute from which the share of bad answers among served ones stays
   under 2% to the end;
@@ -168,6 +168,7 @@ def _take(st: _State, e: Event, scenario: Scenario) -> None:
         responder
         and kind in (EventKind.ACTION, EventKind.DECLARATION, EventKind.NOTE, EventKind.ROLE, EventKind.HINT)
         and st.ack_t is None
+        and st.page_t is not None  # what a responder did before the page is not the page's acknowledgement
     ):
         st.ack_t = e.t_s
     if responder:

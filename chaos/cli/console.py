@@ -45,6 +45,7 @@ def dashboard(status: dict[str, Any]) -> Group:
     metrics = Table("metric", "now", "trend", box=None, title=f"drill {status['drill_id']} — {status['time']}")
     rows = [("requests/s", "request_rate", "{:.1f}"), ("error rate", "error_rate", "{:.1%}"),
             ("latency p99 ms", "p99_ms", "{:.0f}"), ("quality (judge)", "quality", "{:.0%}"),
+            ("quality 5 min", "quality_5m", "{:.0%}"),
             ("refusal rate", "refusal_rate", "{:.1%}"), ("cost $/min", "cost_per_min", "{:.3f}"),
             ("context tokens", "avg_context_tokens", "{:.0f}"), ("output tokens", "avg_output_tokens", "{:.0f}"),
             ("cost $/request", "cost_per_request", "{:.5f}")]
@@ -58,7 +59,10 @@ def dashboard(status: dict[str, Any]) -> Group:
     for c in status["changes"]:
         changes.add_row(c["id"], c["time"], c["kind"], c["summary"])
     ctl = status["controls"]
-    controls = (f"feature {'on' if ctl['feature_on'] else '[red]off[/red]'} · fallback {ctl['fallback']} · "
+    provider = status.get("provider_status") or {}
+    controls = (f"provider status: {provider.get('description', '?')}"
+                f"{''.join(f' · {i}' for i in provider.get('incidents', []))}\n"
+                f"feature {'on' if ctl['feature_on'] else '[red]off[/red]'} · fallback {ctl['fallback']} · "
                 f"model {ctl['model']} · prompt {ctl['prompt']} · disclaimer {'on' if ctl['disclaimer'] else 'off'}"
                 f" · disabled topics {', '.join(ctl['disabled_topics']) or 'none'} · index built {ctl['index_built']}")
     state = "ENDED" if status["ended"] else ("PAUSED" if status["paused"] else "running")
@@ -97,6 +101,29 @@ def status(watch: bool, url: str, token: str) -> None:
         except KeyboardInterrupt:
             return
     console.print(f"drill {current['drill_id']} ended")
+
+
+@cli.group()
+def provider() -> None:
+    """The model provider as the public sees it: its status page."""
+
+
+@provider.command("status")
+@server_options
+def provider_status(url: str, token: str) -> None:
+    """The provider's status page: components and incidents (posted late, or not at all, as real ones are)."""
+    page = call("GET", url, "/drill/provider-status", token)
+    console = Console()
+    console.print(f"[bold]{page['page']}[/bold] — {page['description']}")
+    components = Table("component", "state", box=None)
+    for name, state in page["components"].items():
+        components.add_row(name, state if state == "operational" else f"[yellow]{state}[/yellow]")
+    console.print(components)
+    for incident in page["incidents"]:
+        lines = "\n".join(f"{u['time']} [bold]{u['status']}[/bold] {u['message']}" for u in incident["updates"])
+        console.print(Panel(lines, title=f"{incident['title']} ({incident['status']})"))
+    if not page["incidents"]:
+        console.print("no incidents posted")
 
 
 @cli.command()

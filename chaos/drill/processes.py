@@ -25,6 +25,7 @@ from chaos.taxonomy import Action, action_key
 from chaos.views import answer_event
 from fake_llm.world.changelog import Change
 from fake_llm.world.feature import Answer
+from fake_llm.world.status_page import StatusPage, StatusSettings, Update
 from fake_llm.world.telemetry import AlertChange, Thresholds
 from fake_llm.world.world import World, WorldConfig
 
@@ -38,7 +39,7 @@ Process = Iterator[simpy.Event]
 def world_config(scenario: Scenario) -> WorldConfig:
     """The world a scenario describes."""
     w = scenario.world
-    a = w.alerts
+    a, s = w.alerts, w.provider_status
     return WorldConfig(
         kb_chunks=w.kb_chunks,
         segments=tuple((s.name, s.weight) for s in w.segments),
@@ -48,6 +49,9 @@ def world_config(scenario: Scenario) -> WorldConfig:
         thresholds=Thresholds(a.error_rate, a.latency_p99_ms, a.quality, a.cost_ratio, a.refusal_rate),
         primary_model=w.primary_model,
         backup_model=w.backup_model,
+        status_page=StatusSettings(silent_chance=s.silent_chance, post_delay_s=(s.post_delay_min[0] * 60,
+                                   s.post_delay_min[1] * 60), identify_after_s=(s.identify_after_min[0] * 60,
+                                                                                s.identify_after_min[1] * 60)),
     )
 
 
@@ -63,6 +67,14 @@ class DrillModel:
         self.lock = clock.lock  # the one lock: the runner thread (for each step) and every request thread
         self.ended = False
         self.paged_at: float | None = None
+        # the page comes from what monitoring sees once the incident is under way (the first fault of the
+        # timeline), never from the ground truth: before it, an alert is noise nobody is paged for
+        faults_at = [item.at_s for item in scenario.timeline if item.fault is not None]
+        self.incident_start_s: float | None = min(faults_at) if faults_at else None
+        page_at = scenario.briefing.page_at_min
+        self.page_at_s: float | None = (page_at * 60 if page_at is not None else
+                                        None if self.incident_start_s is None else
+                                        self.incident_start_s + PAGE_FALLBACK_S)
         self._t: float | None = None  # the exact time of the request being served
         self.engine = FaultEngine(seed=seed, now_s=self.now_s)
         self.world = World(world_config(scenario), seed=seed, now_s=self.now_s, hooks=self.engine)
@@ -70,6 +82,7 @@ class DrillModel:
         self.engine.listeners.append(self._on_fault_change)
         self.world.changes.listeners.append(self._on_change)
         self.world.telemetry.alert_listeners.append(self._on_alert)
+        post_incidents(self.world.status_page, scenario)
 
     def start(self, *, drill_id: str, speed: float | None, mode: str, team: str | None,
               responder: Callable[[], Process] | None) -> None:
@@ -162,7 +175,7 @@ class DrillModel:
             with self.lock:
                 m = self.world.metrics()
                 self.record(m.t_s, EventKind.METRICS, WORLD, m.to_dict())
-                if self.paged_at is None and self.now_s() >= self.scenario.ground_truth.started_s + PAGE_FALLBACK_S:
+                if self.paged_at is None and self.page_at_s is not None and self.now_s() >= self.page_at_s:
                     self._page("user reports")
 
     def _end(self) -> Process:
@@ -175,6 +188,7 @@ class DrillModel:
     def _on_fault_change(self, change: FaultChange) -> None:
         kind = EventKind.FAULT_STARTED if change.op in ("added", "updated") else EventKind.FAULT_STOPPED
         f = change.fault
+        self._tell_status_page(change)
         self.record(self.now_s(), kind, RUNNER, {"fault_id": f["id"], "type": f["type"], "stage": f["stage"],
                                                  "params": f["params"], "target": f["target"]})
 
@@ -187,7 +201,8 @@ class DrillModel:
         kind = EventKind.ALERT_FIRED if alert.firing else EventKind.ALERT_RESOLVED
         self.record(alert.t_s, kind, WORLD,
                     {"alert": alert.alert, "value": round(alert.value, 4), "threshold": round(alert.threshold, 4)})
-        if alert.firing and self.paged_at is None and alert.t_s >= self.scenario.ground_truth.started_s - 60:
+        started = self.incident_start_s
+        if alert.firing and self.paged_at is None and started is not None and alert.t_s >= started:
             self._page(alert.alert)
 
     def page_by_hand(self) -> bool:
@@ -198,18 +213,34 @@ class DrillModel:
         self._page("facilitator")
         return True
 
-    def _page(self, alert: str) -> None:
+    def _page(self, alert: str, actor: str = RUNNER) -> None:
         self.paged_at = self.now_s()
         b = self.scenario.briefing
-        self.record(self.paged_at, EventKind.PAGE, RUNNER,
+        self.record(self.paged_at, EventKind.PAGE, actor,
                     {"alert": alert, "summary": b.page, "briefing": b.model_dump()})
 
-    # --- faults ----------------------------------------------------------------------------------
+    def _tell_status_page(self, change: FaultChange) -> None:
+        """Provider-side faults may open an incident on the provider's status page (late, or never)."""
+        f, page = change.fault, self.world.status_page
+        if change.op == "added":
+            kind = "overloaded" if f["type"] == "rate_limit" and f["params"].get("kind") == "overloaded" else f["type"]
+            page.fault_started(f["id"], kind, self.world.families(f["target"].get("models", [])), self.now_s())
+        elif change.op == "removed":
+            page.fault_stopped(f["id"], self.now_s())
+
+    # --- faults --------------------------------------------------------------------------------
 
     def stop_faults_fixed_by(self, action: Action, arg: str | None) -> None:
         """End the scenario faults this responder action fixes (their ``fixed_by``)."""
         for fault_id in self.engine.fixed_by(action_key(action, arg), action.value):
             self.engine.remove(fault_id)
+
+
+def post_incidents(page: StatusPage, scenario: Scenario) -> None:
+    """The incidents a scenario posts on the provider's status page itself, each update at its own time."""
+    for i, incident in enumerate(scenario.world.provider_status.incidents):
+        page.post(f"inc-s{i + 1}", incident.title, incident.components,
+                  [Update(u.at_min * 60, u.status, u.message) for u in incident.updates])
 
 
 def poisson(rng: random.Random, lam: float) -> int:

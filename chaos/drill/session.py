@@ -249,7 +249,13 @@ class Drill:
             start = float("-inf") if since_s is None else self.now_s() - since_s
             return [change_view(c) for c in self.world.changes.entries if c.t_s >= start]
 
+    def provider_status(self) -> dict[str, Any]:
+        """The provider's public status page as it reads now (late, vague, sometimes empty, as real ones are)."""
+        with self.lock:
+            return self.world.status_page.view(self.now_s(), label=clock_label)
+
     # --- facilitator API -------------------------------------------------------------------------
+
 
     def pause(self) -> dict[str, Any]:
         with self.lock:

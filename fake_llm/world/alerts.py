@@ -1,7 +1,8 @@
 """Alerts on the rolling metrics: they fire and resolve as events a listener receives.
 
 Rules need a minimum of evidence (requests or judged samples) so a quiet window cannot page
-anyone; the cost rule compares with a baseline learnt from the first ticks of the drill.
+anyone; the quality rule reads the judge over five minutes, since a sampled judge's one-minute
+pass rate moves with its own noise; the cost rule compares with a baseline learnt from the first ticks of the drill.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from fake_llm.world.metrics import Metrics
 
 MIN_REQUESTS = 5
-MIN_JUDGED = 12
+MIN_JUDGED = 40  # judged answers in the judge's longer window before quality can page anyone
 ALERT_NAMES = ("error_rate", "latency_p99", "quality", "refusal_rate", "cost_anomaly")
 
 
@@ -59,8 +60,8 @@ class Alerts:
         checks = {
             "error_rate": (m.error_rate, th.error_rate, busy and m.error_rate > th.error_rate),
             "latency_p99": (m.p99_ms, th.latency_p99_ms, busy and m.p99_ms > th.latency_p99_ms),
-            "quality": (m.quality if m.quality is not None else 1.0, th.quality,
-                        m.judged >= MIN_JUDGED and m.quality is not None and m.quality < th.quality),
+            "quality": (m.quality_5m if m.quality_5m is not None else 1.0, th.quality,
+                        m.judged_5m >= MIN_JUDGED and m.quality_5m is not None and m.quality_5m < th.quality),
             "refusal_rate": (m.refusal_rate, th.refusal_rate, busy and m.refusal_rate > th.refusal_rate),
         }
         if self.cost_baseline:

@@ -30,9 +30,16 @@ class Metrics:
     index_age_s: float
     avg_output_tokens: float = 0.0  # per answered request
     cost_per_request: float = 0.0  # USD, mean over the window's requests
+    # the judge's pass rate over a longer window: a sampled judge sees few answers a minute, and an alert
+    # on one minute of them pages on its own noise (what real judge-based alerts learn the hard way)
+    quality_5m: float | None = None
+    judged_5m: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+JUDGE_WINDOW_S = 300.0
 
 
 class Row(NamedTuple):
@@ -50,11 +57,15 @@ class Row(NamedTuple):
 class Window:
     """The requests of the last ``window_s`` drill seconds."""
 
-    def __init__(self, window_s: float = 60.0) -> None:
+    def __init__(self, window_s: float = 60.0, judge_window_s: float = JUDGE_WINDOW_S) -> None:
         self.window_s = window_s
+        self.judge_window_s = max(window_s, judge_window_s)
         self._rows: deque[Row] = deque()
+        self._verdicts: deque[tuple[float, bool]] = deque()
 
     def add(self, answer: Answer, verdict: bool | None) -> None:
+        if verdict is not None:
+            self._verdicts.append((answer.t_s, verdict))
         self._rows.append(Row(answer.t_s, answer.latency_s * 1000, answer.status == "error", answer.refused,
                               answer.served, verdict, answer.cost_usd, answer.context_tokens,
                               answer.output_tokens))
@@ -62,6 +73,9 @@ class Window:
     def metrics(self, now_s: float, index_built_at_s: float) -> Metrics:
         while self._rows and self._rows[0].t_s < now_s - self.window_s:
             self._rows.popleft()
+        while self._verdicts and self._verdicts[0][0] < now_s - self.judge_window_s:
+            self._verdicts.popleft()
+        long_judged = len(self._verdicts)
         rows = self._rows
         n = len(rows)
         lat = sorted(r.latency_ms for r in rows)
@@ -78,6 +92,8 @@ class Window:
             index_age_s=now_s - index_built_at_s,
             avg_output_tokens=sum(r.output_tokens for r in rows) / n if n else 0.0,
             cost_per_request=sum(r.cost_usd for r in rows) / n if n else 0.0,
+            quality_5m=sum(v for _, v in self._verdicts) / long_judged if long_judged else None,
+            judged_5m=long_judged,
         )
 
 

@@ -23,6 +23,7 @@ from fake_llm.world.index import Index
 from fake_llm.world.knowledge import GoldenQuestion, KnowledgeBase
 from fake_llm.world.prompts import PromptRegistry
 from fake_llm.world.stages import TrafficContext
+from fake_llm.world.status_page import StatusPage, StatusSettings
 from fake_llm.world.telemetry import Metrics, Telemetry, Thresholds
 from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE, FallbackMode
 
@@ -40,6 +41,7 @@ class WorldConfig:
     users: int = 400
     # (topic, weight) pairs for the question mix; empty: every golden question equally likely
     topic_weights: tuple[tuple[str, float], ...] = ()
+    status_page: StatusSettings = field(default_factory=StatusSettings)
 
 
 class World:
@@ -62,6 +64,7 @@ class World:
         self.telemetry = Telemetry(window_s=self.config.metrics_window_s, judge_rate=self.config.judge_sample_rate,
                                    judge_noise=self.config.judge_noise, seed=seed, thresholds=self.config.thresholds)
         self.changes = ChangeLog()
+        self.status_page = StatusPage(seed=seed, settings=self.config.status_page)
         self.extra_questions: dict[str, list[GoldenQuestion]] = {}  # topics the knowledge base lacks
         self._requests = 0
         self._probes = 0
@@ -208,6 +211,16 @@ class World:
         self.controls.disclaimer = on
         self.add_change("config", f"answer disclaimer {'on' if on else 'off'}", author=by)
         return f"disclaimer {'on' if on else 'off'}"
+
+    def families(self, models: list[str]) -> list[str]:
+        """The model families behind names, aliases or dated versions (unknown names as they are)."""
+        out = []
+        for name in models:
+            try:
+                out.append(self.catalog.resolve(name).family)
+            except UnknownModel:
+                out.append(name)
+        return sorted(set(out))
 
     def _check_model(self, name: str) -> None:
         try:

@@ -67,12 +67,22 @@ def test_alerts_fire_and_resolve_as_events() -> None:
     assert not alerts.firing
 
 
-def test_quality_alert_waits_for_enough_judged_samples() -> None:
+def test_quality_alert_waits_for_enough_judged_samples_over_the_judges_longer_window() -> None:
     alerts = Alerts()
-    alerts.evaluate(tick(10, quality=0.5, judged=MIN_JUDGED - 1))
+    alerts.evaluate(tick(10, quality_5m=0.5, judged_5m=MIN_JUDGED - 1))
     assert "quality" not in alerts.firing
-    alerts.evaluate(tick(20, quality=0.5, judged=MIN_JUDGED))
+    alerts.evaluate(tick(20, quality=0.5, judged=MIN_JUDGED, quality_5m=0.9, judged_5m=MIN_JUDGED))
+    assert "quality" not in alerts.firing  # one bad minute of a sampled judge is its noise
+    alerts.evaluate(tick(30, quality_5m=0.5, judged_5m=MIN_JUDGED))
     assert "quality" in alerts.firing
+
+
+def test_the_judge_window_keeps_five_minutes_of_verdicts() -> None:
+    window = Window(60)
+    for i in range(40):
+        window.add(answer(i, t_s=i * 10.0), i % 4 != 0)
+    m = window.metrics(400.0, index_built_at_s=0)  # verdicts from t = 100 .. 390
+    assert m.judged_5m == 30 and m.judged == 6 and m.quality_5m == 23 / 30
 
 
 def test_cost_anomaly_is_relative_to_the_baseline_of_the_first_ticks() -> None:
