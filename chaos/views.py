@@ -98,7 +98,8 @@ def status_view(snap: DrillSnapshot) -> dict[str, Any]:
         "metrics": latest,
         "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
                    for key in ("t_s", "request_rate", "error_rate", "p99_ms", "quality", "refusal_rate",
-                               "cost_per_min", "avg_context_tokens", "avg_output_tokens", "cost_per_request", "quality_5m")},
+                               "cost_per_min", "avg_context_tokens", "avg_output_tokens", "cost_per_request",
+                               "quality_5m")},
         "alerts": [{"alert": a.alert, "since": clock_label(a.t_s), "value": round(a.value, 4),
                     "threshold": a.threshold} for a in world.telemetry.firing.values()],
         "changes": [change_view(c) for c in world.changes.entries[-8:]],

@@ -174,7 +174,6 @@ def _facilitator(verb: str, method: str = "POST") -> None:
         "end": "End the drill now.",
         "page": "Page the team now, by hand, with the scenario's page.",
         "reveal": "Show the ground truth (after the drill!).",
-        "page": "Page the team now, by hand (user reports, an escalation), if monitoring has not.",
     }[verb]
 
 
