@@ -59,7 +59,7 @@ def test_no_page_or_response_served_to_a_responder_holds_the_ground_truth(live: 
     assert "token" not in joined.json(), "the personal token lives in the HttpOnly cookie only"
 
     bodies = {"/room": ana.get("/room").text}
-    bodies["/room/events"] = read_stream(ana, until_s=live.drill.scenario.ground_truth.started_s + 240)
+    bodies["/room/events"] = read_stream(ana, until_s=live.drill.scenario.ground_truth.started_s + 480)
     assert "PAGE" in bodies["/room/events"], "the stream carried the page"
     for path in ("/room/part/traces?failing=1", "/room/part/traces", "/room/part/changes", "/room/part/provider",
                  "/drill/status", "/drill/briefing", "/drill/timeline", "/drill/traces?failing=true",
