@@ -100,6 +100,7 @@ def _echo(body: dict[str, Any]) -> dict[str, Any]:
     if text["format"] is None:
         text["format"] = {"type": "text"}
     reasoning = body.get("reasoning") or {}
+    user = {"user": body["user"]} if body.get("user") is not None else {}  # a string or absent, never null
     return {
         "instructions": body.get("instructions"),
         "metadata": body.get("metadata") or {},
@@ -120,7 +121,7 @@ def _echo(body: dict[str, Any]) -> dict[str, Any]:
         "text": text,
         "top_logprobs": body.get("top_logprobs") or 0,
         "truncation": body.get("truncation") or "disabled",
-        "user": body.get("user"),
+        **user,
     }
 
 
@@ -186,7 +187,7 @@ def render(reply: ModelReply, *, response_id: str, created: int, body: dict[str,
         "model": reply.model_version,
         "output": output_items(reply, response_id, body) if output is None else output,
         **_echo(body),
-        "usage": usage(reply, cached_tokens, cache_write_tokens) if done else None,
+        **({"usage": usage(reply, cached_tokens, cache_write_tokens)} if done else {}),  # none until done
     }
 
 
