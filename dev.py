@@ -59,6 +59,8 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(BIN / "firedrill"), "serve", *rest])
     if cmd == "bench":
         for script in sorted((ROOT / "benchmarks").glob("*.py")):
+            if script.name.startswith("_"):
+                continue  # a helper the benchmarks share, not a benchmark
             _say(f"benchmark {script.name}")
             if rc := subprocess.call([str(BIN / "python"), str(script), *rest]):
                 return rc

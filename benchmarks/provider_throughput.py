@@ -7,6 +7,10 @@ the provider's own work costs. Every server runs in its own process and wrk (a n
 generator, Debian package) drives it; rounds alternate the servers so a noisy neighbour on the
 machine hits all of them alike, and each figure is the best round.
 
+Two load shapes: the same request repeated (what a load test of one endpoint sends; firedrill
+answers a repeat from a byte template of its first answer while no fault is configured) and every
+request distinct (a counter in the question: the full path, validation, model and rendering).
+
 Peers (other fake LLM servers from PyPI) are measured in the same rounds when ``--peers-venv``
 points at a virtualenv that has them (``python3 -m venv /tmp/peers && /tmp/peers/bin/pip install
 agentbreak fakellm llmock mockllm``); a peer that is not installed is skipped and said so.
@@ -29,7 +33,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import ROOT, WrkResult, firedrill_serve_argv, free_port, need_wrk, run_wrk, server_process  # noqa: E402
+from _loadgen import ROOT, WrkResult, firedrill_serve_argv, free_port, need_wrk, run_wrk, server_process  # noqa: E402
 
 CHAT = "/v1/chat/completions"
 QUESTION = "How much does the Pro plan cost?"
@@ -40,8 +44,12 @@ BODY = {"model": "gpt-4o", "messages": [
 STREAM_BODY = {**BODY, "stream": True, "stream_options": {"include_usage": True}}
 
 
-def body_bytes(stream: bool) -> bytes:
-    return json.dumps(STREAM_BODY if stream else BODY).encode()
+def body_bytes(stream: bool, distinct: bool = False) -> bytes:
+    """The request; ``distinct``: its question carries wrk's counter, so every request is new."""
+    body = json.loads(json.dumps(STREAM_BODY if stream else BODY))
+    if distinct:
+        body["messages"][-1]["content"] = QUESTION + " (ticket %%N%%)"
+    return json.dumps(body).encode()
 
 
 # --- the bare endpoint (runs in its own process: ``--serve-bare PORT``) ----------------------------
@@ -144,18 +152,18 @@ def peer_targets(venv: Path | None) -> tuple[list[Target], list[str]]:
 
 # --- measuring --------------------------------------------------------------------------------
 
-def measure(targets: list[Target], *, stream: bool, rounds: int, duration_s: float,
+def measure(targets: list[Target], *, stream: bool, distinct: bool, rounds: int, duration_s: float,
             connections: int) -> dict[str, WrkResult]:
     best: dict[str, WrkResult] = {}
-    body = body_bytes(stream)
+    body = body_bytes(stream, distinct)
     for _ in range(rounds):
         for target in targets:
             port = free_port()
             try:
                 with target.start(port):
                     url = f"http://127.0.0.1:{port}{CHAT}"
-                    run_wrk(url, body, duration_s=1, connections=connections)  # warm-up
-                    result = run_wrk(url, body, duration_s=duration_s, connections=connections)
+                    run_wrk(url, body, duration_s=1, connections=connections, distinct=distinct)  # warm-up
+                    result = run_wrk(url, body, duration_s=duration_s, connections=connections, distinct=distinct)
             except RuntimeError as exc:
                 print(f"  {target.name}: {exc}", file=sys.stderr)
                 continue
@@ -184,7 +192,7 @@ def report(title: str, results: dict[str, WrkResult], baseline: str, ours: str) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=8.0, help="seconds of load per round and server")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--peers-venv", type=Path, help="a virtualenv with peer servers installed")
     parser.add_argument("--no-stream", action="store_true", help="skip the streaming rounds")
@@ -204,10 +212,12 @@ def main() -> None:
                *peers]
     print(f"wrk -t1 -c{args.connections}, {args.duration:g} s per server, best of {args.rounds} rounds")
     for stream in (False, True) if not args.no_stream else (False,):
-        results = measure(targets, stream=stream, rounds=args.rounds, duration_s=args.duration,
-                          connections=args.connections)
-        report("streaming (SSE, include_usage)" if stream else "non-streaming", results,
-               "bare Starlette, same body", "firedrill serve")
+        for distinct in (False, True):
+            results = measure(targets, stream=stream, distinct=distinct, rounds=args.rounds,
+                              duration_s=args.duration, connections=args.connections)
+            title = ("streaming (SSE, include_usage)" if stream else "non-streaming") + (
+                ", every request distinct" if distinct else ", the same request repeated")
+            report(title, results, "bare Starlette, same body", "firedrill serve")
 
 
 if __name__ == "__main__":

@@ -27,7 +27,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import ROOT, firedrill_serve_argv, free_port, rss_mb, server_process  # noqa: E402
+from _loadgen import ROOT, firedrill_serve_argv, free_port, rss_mb, server_process  # noqa: E402
 
 GOAL_GROWTH = 0.10
 HEADERS = {"authorization": "Bearer sk-soak", "x-api-key": "sk-soak", "anthropic-version": "2023-06-01"}

@@ -26,7 +26,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from loadgen import ROOT, firedrill_serve_argv, free_port, rss_mb, server_process  # noqa: E402
+from _loadgen import ROOT, firedrill_serve_argv, free_port, rss_mb, server_process  # noqa: E402
 
 GOAL_MS = 100.0
 AUTH = {"authorization": "Bearer sk-bench"}

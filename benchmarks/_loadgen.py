@@ -35,6 +35,16 @@ wrk.headers["Authorization"] = "Bearer sk-bench"
 wrk.headers["x-api-key"] = "sk-bench"
 wrk.headers["anthropic-version"] = "2023-06-01"
 
+-- with WRK_DISTINCT set, every request's body is new: %%N%% in it becomes a counter
+if os.getenv("WRK_DISTINCT") then
+  local n = 0
+  request = function()
+    n = n + 1
+    local body = string.gsub(wrk.body, "%%%%N%%%%", tostring(n))
+    return wrk.format(nil, nil, nil, body)
+  end
+end
+
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
@@ -73,8 +83,10 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def run_wrk(url: str, body: bytes, *, duration_s: float, connections: int, threads: int = 1) -> WrkResult:
-    """One wrk run POSTing ``body`` to ``url``."""
+def run_wrk(url: str, body: bytes, *, duration_s: float, connections: int, threads: int = 1,
+            distinct: bool = False) -> WrkResult:
+    """One wrk run POSTing ``body`` to ``url``; ``distinct``: ``%%N%%`` in the body becomes a
+    counter, so no two requests are the same."""
     with tempfile.TemporaryDirectory() as tmp:
         script, body_file = Path(tmp, "post.lua"), Path(tmp, "body.json")
         script.write_text(_LUA)
@@ -82,7 +94,8 @@ def run_wrk(url: str, body: bytes, *, duration_s: float, connections: int, threa
         out = subprocess.run(
             [need_wrk(), f"-t{threads}", f"-c{connections}", f"-d{duration_s:g}s", "--timeout", "10s",
              "-s", str(script), url],
-            capture_output=True, text=True, env={**os.environ, "WRK_BODY_FILE": str(body_file)}, check=True,
+            capture_output=True, text=True, check=True,
+            env={**os.environ, "WRK_BODY_FILE": str(body_file), **({"WRK_DISTINCT": "1"} if distinct else {})},
         ).stdout
     line = next((ln for ln in out.splitlines() if ln.startswith("WRK_JSON ")), None)
     if line is None:
