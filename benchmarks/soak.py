@@ -5,11 +5,11 @@ Why: a drill server runs for hours; memory it takes must come back. The soak sen
 requests per second on a fixed schedule (not as fast as possible) for ``--duration`` seconds: chat
 completions plain and streamed (new questions and repeated ones), Anthropic messages, Responses,
 embeddings, structured outputs and tool calls. RSS is read after a warm-up that fills the
-bounded caches (the start: 2 minutes at 200 req/s by default) and at the end; the goal is flat
+bounded caches (the start: 3 minutes at 200 req/s by default) and at the end; the goal is flat
 within 10%. Then ``--big-chats``
 distinct 3.9 MB chats, and RSS after them.
 
-Run: ``.venv/bin/python benchmarks/soak.py [--duration 600] [--rate 200] [--warmup 120] [--big-chats 100]``
+Run: ``.venv/bin/python benchmarks/soak.py [--duration 600] [--rate 200] [--warmup 180] [--big-chats 100]``
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=float, default=600.0, help="seconds of soak after the warm-up")
     parser.add_argument("--rate", type=float, default=200.0, help="requests per second")
-    parser.add_argument("--warmup", type=float, default=120.0,
+    parser.add_argument("--warmup", type=float, default=180.0,
                         help="seconds before the start RSS is read (the bounded caches fill up in it)")
     parser.add_argument("--big-chats", type=int, default=100, help="distinct 3.9 MB chats afterwards (0: none)")
     args = parser.parse_args()

@@ -117,8 +117,10 @@ class Provider:
         can change an answer (no fault configured, no exchange observer), a request answered
         before is answered again from its template (``fake_llm.replay``), ids and time filled in."""
         rid = self._next_id()
-        if route not in REPLAYABLE_ROUTES or self.on_exchange is not None or not getattr(self.hooks, "idle", False):
+        if self.on_exchange is not None or not getattr(self.hooks, "idle", False):
             self.replay.clear()  # whatever a fault may have changed is not served from before it
+            return self._handle(flavour, route, headers, body, rid)
+        if route not in REPLAYABLE_ROUTES:
             return self._handle(flavour, route, headers, body, rid)
         template = self.replay.get(flavour, route, body)
         if template is not None:

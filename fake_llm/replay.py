@@ -74,7 +74,7 @@ def template_of(status: int, headers: dict[str, str], body: bytes | None, frames
 class ReplayCache:
     """(flavour, route, body bytes) -> the template of the answer, at most ``max_bytes``."""
 
-    def __init__(self, max_bytes: int = 8 * 1024 * 1024, max_entry_bytes: int = 64 * 1024) -> None:
+    def __init__(self, max_bytes: int = 4 * 1024 * 1024, max_entry_bytes: int = 64 * 1024) -> None:
         self._lru: ByteBudgetLRU[tuple[Flavour, str, bytes], Template] = ByteBudgetLRU(
             max_bytes, max_entry_bytes=max_entry_bytes, entry_overhead_bytes=1024)
 

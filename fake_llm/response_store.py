@@ -13,7 +13,7 @@ from fake_llm.types import Message
 
 
 class ResponseStore:
-    def __init__(self, max_bytes: int = 8 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int = 4 * 1024 * 1024) -> None:
         self.max_bytes = max_bytes
         self._items: OrderedDict[str, tuple[bytes, tuple[Message, ...], int]] = OrderedDict()
         self._bytes = 0

@@ -100,3 +100,11 @@ def test_a_prompt_long_enough_for_the_prompt_cache_is_not_replayed() -> None:
     assert len(provider.replay) == 0
     assert first["usage"]["prompt_tokens_details"]["cached_tokens"] == 0
     assert again["usage"]["prompt_tokens_details"]["cached_tokens"] > 0  # the repeat reads the cache
+
+
+def test_requests_of_other_routes_leave_the_templates_alone() -> None:
+    provider = _provider()
+    provider.handle_http(Flavour.OPENAI, CHAT, AUTH, _body())
+    embed = json.dumps({"model": "text-embedding-3-small", "input": "hello"}).encode()
+    assert provider.handle_http(Flavour.OPENAI, "/v1/embeddings", AUTH, embed).status == 200
+    assert len(provider.replay) == 1
