@@ -27,8 +27,11 @@ Payloads by kind (every field listed is always present unless marked optional):
 - action: {action, arg, ok: bool, message}            a responder control (taxonomy.Action)
 - declaration: {started_s?, fraction?, segment?, symptom?, cause?, change_id?, topics?}
 - note: {text}      hint: {index, text, cost}      role: {role}
-- eval_added: {case_id, question, expect, trace_id?}
-- eval_verified: {case_id, during_incident_failed: bool, after_mitigation_passed: bool, reason}
+- eval_added: {case_id, question, expect, assert: [{type, value}], segment, trace_id?}
+- eval_verified: {case_id, verified: bool, healthy_passed: bool, during_incident_failed: bool,
+  after_mitigation_passed: bool, concerns_incident: bool, trivial: str|None, reason}
+- eval_removed: {case_id}
+- action (failed or rejected): {action, arg, ok: false, message}   the control said no; still journaled
 - drill_paused / drill_resumed / drill_ended: {reason?}
 """
 
@@ -63,6 +66,7 @@ class EventKind(StrEnum):
     ROLE = "role"
     EVAL_ADDED = "eval_added"
     EVAL_VERIFIED = "eval_verified"
+    EVAL_REMOVED = "eval_removed"
     DRILL_PAUSED = "drill_paused"
     DRILL_RESUMED = "drill_resumed"
     DRILL_ENDED = "drill_ended"

@@ -15,6 +15,8 @@ class StageResult:
     score: float  # 0..1
     weight: float  # points this stage is worth out of 100
     explanation: str
+    formula: str = ""  # the arithmetic behind the points, with its numbers
+    numbers: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def points(self) -> float:
@@ -22,12 +24,32 @@ class StageResult:
 
 
 @dataclass
+class KindCount:
+    """One kind of harm: requests it reached and distinct users, before and after containment."""
+
+    kind: str
+    weight: float
+    requests: int = 0
+    users: int = 0
+    before: int = 0
+    after: int = 0
+
+
+@dataclass
 class BlastRadius:
-    bad_before: int = 0
+    bad_before: int = 0  # wrong answers served (the ground truth's "bad"), before containment
     bad_after: int = 0
-    users_before: int = 0
+    users_before: int = 0  # distinct users who saw one before containment
     users_after: int = 0
     requests: int = 0
+    harmed_requests: int = 0  # of any kind
+    harmed_users: int = 0
+    harm_units: float = 0.0  # weighted (see scorecards.harm), above the pre-incident normal, after the page
+    baseline_harm_units: float = 0.0  # the same had nobody responded
+    by_kind: list[KindCount] = field(default_factory=list)
+    cost_usd: float = 0.0
+    cost_overrun_usd: float = 0.0  # above the pre-incident cost per request, after the page
+    baseline_cost_overrun_usd: float = 0.0
 
     @property
     def bad_total(self) -> int:
@@ -48,7 +70,21 @@ class Conduct:
     harmful_actions: list[str] = field(default_factory=list)
     no_effect_actions: list[str] = field(default_factory=list)
     red_herrings: list[str] = field(default_factory=list)
+    failed_actions: list[str] = field(default_factory=list)
+    declaration_changes: list[str] = field(default_factory=list)
+    ignored_before_page: list[str] = field(default_factory=list)  # acted or declared before the page: no credit
     penalty: float = 0.0
+    formula: str = ""
+
+    def reasons(self) -> list[str]:
+        """Every line that cost points or credit, for the card."""
+        return (
+            [f"made it worse: {a}" for a in self.harmful_actions]
+            + [f"red herring: {a}" for a in self.red_herrings]
+            + [f"failed or rejected: {a}" for a in self.failed_actions]
+            + [f"changed the characterisation: {a}" for a in self.declaration_changes]
+            + [f"before the page (no credit): {a}" for a in self.ignored_before_page]
+        )
 
 
 @dataclass
@@ -105,6 +141,7 @@ class Scorecard:
     evals: list[dict[str, Any]]
     timeline: Timeline
     baseline_quality: float | None
+    baseline: str = "counterfactual"  # counterfactual (idle run of the same scenario and seed) | estimated
 
     def stage(self, name: str) -> StageResult:
         return next(s for s in self.stages if s.name == name)

@@ -1,150 +1,106 @@
-"""Eval cases from an incident: recorded in the drill's journal, exported, and verified.
+"""Eval cases from an incident, as data: read from the journal, exported as promptfoo and OpenAI evals.
 
-A case counts only once verified: asked in the world as it was during the incident it must fail,
-and asked in the world as it is after the mitigation it must pass. A case that would not have
-caught the incident is rejected with the reason.
+A case is a question and promptfoo-named assertions (``scorecards.assertions``). It counts only
+once verified, drill-side (``chaos.verify``): it must pass in the healthy world before the
+incident, fail in the incident's world, pass again after the mitigation, concern the incident
+(the fault touched its question) and not be satisfiable by any answer. Rejected cases are never
+exported. This module reads events; it writes nothing.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
-from chaos.errors import DrillError
-from chaos.eventlog import EventLog
-from chaos.events import EventKind
-from chaos.scenario import Scenario
-from chaos.taxonomy import action_key
-from scorecards.replay import world_at
+from chaos.events import Event, EventKind
+from scorecards.assertions import Assertion, describe, parse
 
 
 @dataclass(frozen=True)
 class EvalCase:
     case_id: str
     question: str
-    expect: str
+    assertions: tuple[Assertion, ...]
     segment: str = "free"
     trace_id: str | None = None
+
+    @property
+    def expect(self) -> str:
+        """The text a right answer must contain (the first text assertion), for humans and old exports."""
+        return next((str(a.value) for a in self.assertions if a.type in ("contains", "icontains", "equals")),
+                    describe(self.assertions))
+
+    def to_event(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "question": self.question, "expect": self.expect,
+                "assert": [a.to_dict() for a in self.assertions], "segment": self.segment,
+                "trace_id": self.trace_id}
+
+    @classmethod
+    def from_event(cls, d: dict[str, Any]) -> EvalCase:
+        raw = d.get("assert") or [{"type": "icontains", "value": d["expect"]}]
+        return cls(str(d["case_id"]), str(d["question"]), tuple(parse(a) for a in raw),
+                   str(d.get("segment") or "free"), d.get("trace_id"))
 
 
 @dataclass(frozen=True)
 class Verdict:
     case_id: str
+    healthy_passed: bool
     during_incident_failed: bool
     after_mitigation_passed: bool
-    during_answer: str
-    after_answer: str
+    concerns_incident: bool
+    trivial: str | None
     reason: str
+    during_answer: str = ""
+    after_answer: str = ""
+    details: dict[str, Any] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:
-        return self.during_incident_failed and self.after_mitigation_passed
+        return (self.trivial is None and self.healthy_passed and self.during_incident_failed
+                and self.after_mitigation_passed and self.concerns_incident)
+
+    def to_event(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "verified": self.verified, "healthy_passed": self.healthy_passed,
+                "during_incident_failed": self.during_incident_failed,
+                "after_mitigation_passed": self.after_mitigation_passed,
+                "concerns_incident": self.concerns_incident, "trivial": self.trivial, "reason": self.reason}
 
 
-def case_from_trace(request: dict[str, Any], expect: str, case_id: str) -> EvalCase:
-    """Copy only the inputs of a failing trace: the question and who asked (never its answer)."""
-    question = str(request.get("question") or "").strip()
-    if not question or not request.get("trace_id"):
-        raise DrillError(
-            f"trace {request.get('trace_id')!r} is incomplete (no question recorded); "
-            "write the case by hand with --question"
-        )
-    return EvalCase(case_id, question, expect, str(request.get("segment") or "free"), request["trace_id"])
-
-
-def cases(log: EventLog, drill_id: str) -> list[EvalCase]:
-    return [
-        EvalCase(**{k: e.data[k] for k in ("case_id", "question", "expect", "segment", "trace_id")})
-        for e in log.events(drill_id)
-        if e.kind is EventKind.EVAL_ADDED
-    ]
-
-
-def add_case(
-    log: EventLog,
-    drill_id: str,
-    *,
-    question: str | None,
-    expect: str,
-    trace_id: str | None = None,
-    by: str = "postmortem",
-) -> EvalCase:
-    if not expect.strip():
-        raise DrillError("--expect must say what a right answer contains")
-    last_t, request = 0.0, None
-    existing = 0
-    for e in log.events(drill_id):
-        last_t = e.t_s
+def cases(events: Iterable[Event]) -> list[EvalCase]:
+    """The drill's cases in the order added, without removed ones."""
+    found: dict[str, EvalCase] = {}
+    for e in events:
         if e.kind is EventKind.EVAL_ADDED:
-            existing += 1
-        if trace_id and e.kind is EventKind.REQUEST and e.data.get("trace_id") == trace_id:
-            request = e.data
-    case_id = f"{drill_id}-eval-{existing + 1}"
-    if trace_id:
-        if request is None:
-            raise DrillError(f"no trace {trace_id!r} in drill {drill_id}; list failing traces in the scorecard")
-        case = case_from_trace(request, expect.strip(), case_id)
-    elif question and question.strip():
-        case = EvalCase(case_id, question.strip(), expect.strip())
-    else:
-        raise DrillError("give --question (or --from-trace TRACE_ID) and --expect")
-    log.append(drill_id, last_t, EventKind.EVAL_ADDED, by, asdict(case))
-    return case
+            found[e.data["case_id"]] = EvalCase.from_event(e.data)
+        elif e.kind is EventKind.EVAL_REMOVED:
+            found.pop(e.data.get("case_id", ""), None)
+    return list(found.values())
 
 
-def incident_moment(log: EventLog, drill_id: str, scenario: Scenario) -> tuple[float, float]:
-    """(during, after): just before the first containment or mitigation action, and the drill's end."""
-    gt = scenario.ground_truth
-    during = end = None
-    for e in log.events(drill_id):
-        end = e.t_s
-        if (
-            e.kind is EventKind.ACTION
-            and during is None
-            and (action_key(e.data["action"], e.data.get("arg")) in {*gt.containment, *gt.mitigations})
-        ):
-            during = e.t_s
-    end = (end or scenario.duration_s) + 1
-    return (during if during is not None else end), end
+def latest_verdicts(events: Iterable[Event]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for e in events:
+        if e.kind is EventKind.EVAL_VERIFIED:
+            out[e.data["case_id"]] = e.data
+    return out
 
 
-def verify(log: EventLog, drill_id: str, scenario: Scenario) -> list[Verdict]:
-    record = log.drill(drill_id)
-    during_s, after_s = incident_moment(log, drill_id, scenario)
-    during = world_at(log.events(drill_id), scenario, seed=record.seed, until_s=during_s)
-    after = world_at(log.events(drill_id), scenario, seed=record.seed, until_s=after_s)
-    verdicts = []
-    for case in cases(log, drill_id):
-        bad = during.probe(case.question, segment=case.segment, expect=case.expect)
-        good = after.probe(case.question, segment=case.segment, expect=case.expect)
-        failed, passed = not bad.correct, good.correct
-        if failed and passed:
-            reason = "fails in the incident state and passes after the mitigation"
-        elif not failed:
-            reason = (
-                f"would not have caught the incident: during the incident the answer already contained "
-                f"“{case.expect}” ({bad.text[:80]!r})"
-            )
-        else:
-            reason = f"still fails after the mitigation ({good.text[:80]!r}): fix the expectation or the mitigation"
-        verdict = Verdict(case.case_id, failed, passed, bad.text, good.text, reason)
-        log.append(
-            drill_id,
-            after_s,
-            EventKind.EVAL_VERIFIED,
-            "postmortem",
-            {
-                "case_id": case.case_id,
-                "during_incident_failed": failed,
-                "after_mitigation_passed": passed,
-                "reason": reason,
-            },
-        )
-        verdicts.append(verdict)
-    return verdicts
+def exportable(events: list[Event]) -> list[EvalCase]:
+    """Cases not rejected by their latest verification (rejected cases are never exported)."""
+    verdicts = latest_verdicts(events)
+    return [c for c in cases(events)
+            if c.case_id not in verdicts or _verified(verdicts[c.case_id])]
+
+
+def _verified(d: dict[str, Any]) -> bool:
+    if "verified" in d:
+        return bool(d["verified"])
+    return bool(d.get("during_incident_failed") and d.get("after_mitigation_passed"))
 
 
 def to_promptfoo(eval_cases: list[EvalCase], drill_id: str) -> str:
@@ -152,7 +108,7 @@ def to_promptfoo(eval_cases: list[EvalCase], drill_id: str) -> str:
         {
             "description": f"{c.case_id}: {c.question}",
             "vars": {"question": c.question},
-            "assert": [{"type": "icontains", "value": c.expect}],
+            "assert": [a.to_dict() for a in c.assertions],
             "metadata": {"incident": drill_id, "case_id": c.case_id, "trace_id": c.trace_id},
         }
         for c in eval_cases
@@ -167,6 +123,7 @@ def to_openai_evals(eval_cases: list[EvalCase]) -> str:
             {
                 "input": [{"role": "system", "content": system}, {"role": "user", "content": c.question}],
                 "ideal": c.expect,
+                "assert": [a.to_dict() for a in c.assertions],
             }
         )
         + "\n"

@@ -17,6 +17,13 @@ def _fmt_min(at_s: float | None) -> str:
     return "—" if at_s is None else f"{at_s / 60:.1f} min"
 
 
+def _baseline_words(card: Scorecard) -> str:
+    if card.baseline == "estimated":
+        return ("incident as it was before anyone acted, carried to the end (estimated from the journal: "
+                "no counterfactual run was given)")
+    return "counterfactual baseline: the same scenario and seed with nobody responding"
+
+
 def render_markdown(card: Scorecard) -> str:
     br = card.blast_radius
     lines = [
@@ -38,11 +45,31 @@ def render_markdown(card: Scorecard) -> str:
         "",
         f"Hints: {len(card.hints)} used, −{card.hint_cost:g} points. Conduct: −{card.conduct.penalty:g} points.",
         "",
+        "## The arithmetic",
+        "",
+        f"Harm is measured against the {_baseline_words(card)}.",
+        "",
+    ]
+    lines += [f"- **{s.name}**: {s.formula}" for s in card.stages if s.formula]
+    lines += [
+        f"- **conduct**: −({card.conduct.formula or '0'})",
+        f"- **overall**: {' + '.join(f'{s.points:.1f}' for s in card.stages)} − {card.hint_cost:g} (hints) "
+        f"− {card.conduct.penalty:g} (conduct) = {card.overall:.1f} (floored at 0, capped at 100)",
+        "",
         "## Blast radius",
         "",
         f"- bad answers before containment: **{br.bad_before}** (seen by {br.users_before} users)",
         f"- bad answers after containment: **{br.bad_after}** (seen by {br.users_after} users)",
-        f"- requests in the drill: {br.requests}",
+        f"- requests harmed in any way: {br.harmed_requests} of {br.requests}, reaching {br.harmed_users} users",
+        f"- harm after the page: {br.harm_units:.1f} units against {br.baseline_harm_units:.1f} had nobody responded",
+        f"- cost overrun after the page: ${br.cost_overrun_usd:.4f} (${br.baseline_cost_overrun_usd:.4f} had nobody "
+        f"responded); total spend ${br.cost_usd:.4f}",
+        "",
+        "| harm | weight | requests | users | before containment | after |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines += [f"| {k.kind} | {k.weight:g} | {k.requests} | {k.users} | {k.before} | {k.after} |" for k in br.by_kind]
+    lines += [
         "",
         "## Characterisation (latest declaration)",
         "",
@@ -61,6 +88,9 @@ def render_markdown(card: Scorecard) -> str:
         f"- actions that made it worse: {', '.join(c.harmful_actions) or 'none'}",
         f"- actions with no effect: {', '.join(c.no_effect_actions) or 'none'}",
         f"- red herrings chased: {', '.join(c.red_herrings) or 'none'}",
+        f"- failed or rejected actions: {', '.join(c.failed_actions) or 'none'}",
+        f"- changes to the characterisation: {', '.join(c.declaration_changes) or 'none'}",
+        f"- before the page (no credit): {', '.join(c.ignored_before_page) or 'nothing'}",
     ]
     if card.evals:
         lines += ["", "## Eval cases", ""]
@@ -88,7 +118,8 @@ def render_html(card: Scorecard) -> str:
     br = card.blast_radius
     rows = "".join(
         f"<tr><td>{s.name}</td><td class='{s.verdict.replace('/', '')}'>{s.verdict}</td><td>{_fmt_min(s.at_s)}</td>"
-        f"<td>{_fmt_min(s.target_s)}</td><td>{s.points:.1f} / {s.weight:g}</td><td>{escape(s.explanation)}</td></tr>"
+        f"<td>{_fmt_min(s.target_s)}</td><td>{s.points:.1f} / {s.weight:g}</td><td>{escape(s.explanation)}"
+        f"<br><small>{escape(s.formula)}</small></td></tr>"
         for s in card.stages
     )
     fields = "".join(
@@ -110,8 +141,10 @@ paged at {card.page_clock}</div>
 <h2>Timeline</h2>{timeline_svg(card.timeline)}
 <h2>Stages</h2><table><tr><th>stage</th><th>verdict</th><th>after page</th><th>target</th><th>points</th>
 <th>why</th></tr>{rows}</table>
-<p>Hints used: {len(card.hints)} (−{card.hint_cost:g}) · conduct penalty −{card.conduct.penalty:g} ·
-red herrings: {escape(", ".join(card.conduct.red_herrings) or "none")}</p>
+<p>Hints used: {len(card.hints)} (−{card.hint_cost:g}) · conduct penalty −{card.conduct.penalty:g}
+({escape(card.conduct.formula)}) · harm {br.harm_units:.1f} units against {br.baseline_harm_units:.1f} had nobody
+responded · cost overrun ${br.cost_overrun_usd:.4f}</p>
+<ul>{"".join(f"<li>{escape(r)}</li>" for r in card.conduct.reasons())}</ul>
 <h2>Characterisation</h2><table><tr><th>field</th><th>declared</th><th>truth</th><th>right?</th></tr>{fields}</table>
 </body></html>
 """

@@ -1,25 +1,34 @@
-"""The scorer: a pure function of a drill's event log and its scenario's ground truth.
+"""The scorer: a pure function of a drill's journal, its scenario and its counterfactual baseline.
 
-One streaming pass keeps counters and per-minute buckets, never the events, so a million-event
-drill scores in seconds. Definitions, all measured from the log rather than assumed:
+One streaming pass builds the drill's harm profile (``scorecards.harm``) and a few counters, never
+keeping the events, so a million-event drill scores in seconds. The stage rules live in
+``scorecards.stages``; this module turns them into points, each with its formula on the card:
 
-- times are drill seconds after the page (the first ``page`` event; the incident start if none);
-- acknowledge: the first event by a responder (not runner, world or facilitator) after the page;
-- contain: the first action in the scenario's containment or mitigation list; "bad answers
-  stopped" is the first minute from which the share of bad answers among served ones stays
-  under 2% to the end;
-- characterise: the latest declaration, field by field; "right enough" means symptom and cause
-  right (and the start within tolerance when declared);
-- mitigate: the first action in the scenario's mitigation list, and the first minute after it in
-  which most requests are live model answers again with quality within 5 points of the baseline;
-- conduct: minutes of non-containing activity while bad answers were still served, actions after
-  which bad answers got worse, and red herrings chased;
-- post-mortem: a verified eval case (it failed in the incident state and passes after).
+- acknowledge (10): ``10 × timeliness(minutes after the page)``;
+- contain (30): ``30 × (1 − harm left / harm had nobody responded)``, harm counted above the
+  pre-incident normal from the page to the end, or to the restoration (after it, residual harm
+  is within the restored tolerance). Zero without a containment (an action after the page after
+  which harm fell). Containing at the page would leave no harm: full points. Faster ⇒ less harm
+  left ⇒ strictly more points;
+- characterise (20): ``20 × right fields × timeliness`` of the standing characterisation;
+- mitigate (25): ``25 × requests from the restoration / requests from the page`` (both up to the
+  baseline's own recovery, the drill's end if the fault never ends by itself); zero unless the
+  feature is live again at baseline quality, latency and cost for a sustained window;
+- post-mortem (15): at least one verified eval case.
+
+Then minus hints and conduct: 3 per action that made things worse, 3 per red herring chased,
+1 per failed or rejected action, 2 per change of a declared field.
+
+``baseline`` is the harm profile of the same scenario and seed with the idle responder, computed
+drill-side (``chaos.baseline``) and passed in. Without one the scorer estimates it from the
+journal (the incident as it was before anyone acted, carried on) and says so on the card.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from array import array
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -27,87 +36,132 @@ from typing import Any
 from chaos.events import Event, EventKind
 from chaos.scenario import Scenario
 from chaos.taxonomy import Cause, IncidentStage, action_key
-from scorecards.card import Band, BlastRadius, Conduct, FieldCheck, Mark, Scorecard, StageResult, Timeline
+from scorecards.card import (
+    Band,
+    BlastRadius,
+    Conduct,
+    FieldCheck,
+    KindCount,
+    Mark,
+    Scorecard,
+    StageResult,
+    Timeline,
+)
+from scorecards.harm import KINDS, NOT_RESPONDERS, WEIGHTS, HarmKind, Profile, _feature_state
+from scorecards.stages import (
+    MIN_REQUESTS,
+    WINDOW_S,
+    Norms,
+    Restoration,
+    acknowledged,
+    characterisation,
+    contained,
+    estimated_baseline,
+    excess,
+    fell,
+    healthy_after,
+    norms,
+    page_time,
+    restored,
+    rose,
+    units,
+)
 
-WEIGHTS = {IncidentStage.ACKNOWLEDGE: 10.0, IncidentStage.CONTAIN: 30.0, IncidentStage.CHARACTERISE: 20.0,
-           IncidentStage.MITIGATE: 25.0, IncidentStage.POSTMORTEM: 15.0}
-NOT_RESPONDERS = {"runner", "world", "facilitator"}
-STOPPED_BAD_SHARE = 0.02
-PENALTY_EACH = 3.0
+WEIGHTS_BY_STAGE = {IncidentStage.ACKNOWLEDGE: 10.0, IncidentStage.CONTAIN: 30.0, IncidentStage.CHARACTERISE: 20.0,
+                    IncidentStage.MITIGATE: 25.0, IncidentStage.POSTMORTEM: 15.0}
+PENALTY = {"harmful": 3.0, "red_herring": 3.0, "failed": 1.0, "change": 2.0}
 RESTORING = {"fallback:off", "feature-on", "disclaimer-off"}  # going back to normal is not "no effect"
-# a control aimed at a cause other than the one in play is a red herring chased
+# a control aimed at a cause: chasing it while no such cause is in play is a red herring
 AIMED_AT = {"prompt-rollback": {Cause.PROMPT}, "index-rebuild": {Cause.INDEX, Cause.RETRIEVAL, Cause.CONTEXT_GROWTH}}
+FAULT_CAUSES = {"prompt_regression": Cause.PROMPT, "stale_index": Cause.INDEX,
+                "retrieval_degradation": Cause.RETRIEVAL, "context_growth": Cause.CONTEXT_GROWTH}
+FIELD_WEIGHTS = {"symptom": 0.35, "cause": 0.35}  # the rest (0.3) is shared by the detail fields
+CHART_BUCKET_S = 60
 
 
 @dataclass
-class Bucket:
+class _Minute:
     requests: int = 0
     served: int = 0
     correct: int = 0
     bad: int = 0
     errors: int = 0
-    live_ok: int = 0  # answered by the model (not fallback, not disabled)
-    live_correct: int = 0
     p99_ms: float | None = None
     judge_quality: float | None = None
     error_rate: float | None = None
-    activity: bool = False  # a responder did something other than containing
 
 
 @dataclass
 class _State:
+    profile: Profile
+    slo_ms: float
+    scenario: Scenario
     drill_id: str = ""
     seed: int | None = None
     team: str | None = None
     origin: dt.datetime | None = None
-    page_t: float | None = None
-    ack_t: float | None = None
-    contain: tuple[float, str] | None = None
-    mitigate: tuple[float, str] | None = None
-    buckets: dict[int, Bucket] = field(default_factory=dict)
-    users_before: set[str] = field(default_factory=set)
-    users_after: set[str] = field(default_factory=set)
-    blast: BlastRadius = field(default_factory=BlastRadius)
+    feature_on: bool = True
+    minutes: dict[int, _Minute] = field(default_factory=dict)
     baseline: list[int] = field(default_factory=lambda: [0, 0])  # correct, served before the incident
+    harm_times: dict[str, array[float]] = field(default_factory=dict)
+    harm_users: dict[str, dict[str, list[float]]] = field(default_factory=dict)  # kind -> user -> [first, last]
+    requests: int = 0
+    cost_usd: float = 0.0
+    responder_times: list[float] = field(default_factory=list)
     declarations: list[tuple[float, dict[str, Any]]] = field(default_factory=list)
-    actions: list[tuple[float, str, str]] = field(default_factory=list)  # t, actor, key
+    actions: list[tuple[float, str, str]] = field(default_factory=list)  # ok responder actions
+    failed: list[tuple[float, str, str, str]] = field(default_factory=list)  # t, actor, key, message
     hints: list[dict[str, Any]] = field(default_factory=list)
     responders: dict[str, list[str]] = field(default_factory=dict)
     evals: dict[str, dict[str, Any]] = field(default_factory=dict)
     marks: list[Mark] = field(default_factory=list)
     faults_open: dict[str, Band] = field(default_factory=dict)
+    fault_types: set[str] = field(default_factory=set)
     bands: list[Band] = field(default_factory=list)
-    end_t: float = 0.0
 
 
-def score(events: Iterable[Event], scenario: Scenario) -> Scorecard:
-    st = _State()
+def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[str, Any] | None = None) -> Scorecard:
     gt = scenario.ground_truth
+    st = _State(Profile(started_s=gt.started_s), scenario.world.latency_slo_ms, scenario)
+    st.harm_times = {k.value: array("d") for k in KINDS}
+    st.harm_users = {k.value: {} for k in KINDS}
     for e in events:
-        st.end_t = max(st.end_t, e.t_s)
-        _take(st, e, scenario)
+        _take(st, e)
+    p = st.profile
+    p._grow(p.index(p.end_s))
     st.bands.extend(st.faults_open.values())
     _flag_alerts(st)
-    _mark_mitigated(st, scenario)
-    page = st.page_t if st.page_t is not None else gt.started_s
-    tl = _timeline(st)
-    stopped = _bad_stopped(st, page)
-    characterisation, right_t = _characterise(st, scenario)
-    recovered = _recovered(st, scenario)
-    conduct = _conduct(st, scenario, page)
+    if isinstance(baseline, dict):
+        baseline = Profile.from_dict(baseline)
+    estimated = baseline is None
+    base = estimated_baseline(p) if baseline is None else baseline
+    nm = norms(base)
+    page = page_time(p)
+    rest = restored(p, base, nm)
+    contain = contained(p, base, nm)
+    if contain is None and rest is not None:
+        contain = (rest.action_s, rest.by)  # restoring the feature contains it too
+    if rest is not None:
+        _mark_mitigated(st, scenario, rest.action_s)
+    base_rest = restored(base, base, nm, need_action=False)
+    recovery = base_rest.at_s if base_rest is not None else p.end_s
+    blast = _blast(st, base, nm, page, contain)
+    characterisation_checks, char_stage, ch_changes, ignored_declarations = _characterise(st, scenario, page)
+    conduct = _conduct(st, scenario, base, nm, page, contain, ch_changes, ignored_declarations)
     stages = [
-        _stage("acknowledge", st.ack_t, page, scenario.targets.acknowledge_min, "acknowledged", st),
-        _contain_stage(st, scenario, page, stopped),
-        _stage("characterise", right_t, page, scenario.targets.characterise_min, "characterised right enough", st),
-        _mitigate_stage(st, scenario, page, recovered),
-        _postmortem_stage(st),
+        _acknowledge(st, scenario, page),
+        _contain(st, scenario, base, nm, page, contain, rest, blast),
+        char_stage,
+        _mitigate(st, scenario, page, rest, recovery),
+        _postmortem(st),
     ]
     hint_cost = sum(h["cost"] for h in st.hints)
-    overall = sum(s.points for s in stages) - hint_cost - conduct.penalty
-    overall = max(0.0, min(100.0, overall))
+    overall = max(0.0, min(100.0, sum(s.points for s in stages) - hint_cost - conduct.penalty))
+    tl = _timeline(st)
     for s in stages:
         if s.at_s is not None:
             tl.marks.append(Mark((page + s.at_s) / 60, "stage", s.name))
+    tl.marks.sort(key=lambda m: (m.t_min, m.kind, m.label))
     return Scorecard(
         drill_id=st.drill_id,
         scenario_id=scenario.id,
@@ -116,8 +170,8 @@ def score(events: Iterable[Event], scenario: Scenario) -> Scorecard:
         team=st.team,
         page_clock=_clock(st, page),
         stages=stages,
-        blast_radius=st.blast,
-        characterisation=characterisation,
+        blast_radius=blast,
+        characterisation=characterisation_checks,
         conduct=conduct,
         hints=st.hints,
         hint_cost=hint_cost,
@@ -127,98 +181,99 @@ def score(events: Iterable[Event], scenario: Scenario) -> Scorecard:
         evals=sorted(st.evals.values(), key=lambda c: c["case_id"]),
         timeline=tl,
         baseline_quality=st.baseline[0] / st.baseline[1] if st.baseline[1] else None,
+        baseline="estimated" if estimated else "counterfactual",
     )
 
 
-def _take(st: _State, e: Event, scenario: Scenario) -> None:
-    gt = scenario.ground_truth
-    kind, d = e.kind, e.data
+# --- the streaming pass ---------------------------------------------------------------------
+
+
+def _take(st: _State, e: Event) -> None:
+    kind, d, t = e.kind, e.data, e.t_s
+    p = st.profile
+    if t > p.end_s:
+        p.end_s = t
     if kind is EventKind.REQUEST:
-        b = st.buckets.setdefault(int(e.t_s // 60), Bucket())
-        b.requests += 1
-        st.blast.requests += 1
+        harm = p.add_request(t, d, st.slo_ms, feature_on=st.feature_on)
+        st.requests += 1
+        st.cost_usd += float(d.get("cost_usd") or 0.0)
+        m = st.minutes.get(int(t // CHART_BUCKET_S))
+        if m is None:
+            m = st.minutes[int(t // CHART_BUCKET_S)] = _Minute()
+        m.requests += 1
         if d["status"] == "error":
-            b.errors += 1
+            m.errors += 1
         if d["served"]:
-            b.served += 1
-            b.correct += d["correct"]
-            if e.t_s < gt.started_s:
-                st.baseline[0] += d["correct"]
+            m.served += 1
+            m.correct += bool(d["correct"])
+            m.bad += bool(d["bad"])
+            if t < p.started_s:
+                st.baseline[0] += bool(d["correct"])
                 st.baseline[1] += 1
-        if d["status"] == "ok":
-            b.live_ok += 1
-            b.live_correct += d["correct"]
-        if d["bad"]:
-            b.bad += 1
-            if st.contain is None:
-                st.blast.bad_before += 1
-                st.users_before.add(d["user"])
-                st.blast.users_before = len(st.users_before)
+        if harm is not None:
+            st.harm_times[harm.value].append(t)
+            seen = st.harm_users[harm.value].get(d["user"])
+            if seen is None:
+                st.harm_users[harm.value][d["user"]] = [t, t]
             else:
-                st.blast.bad_after += 1
-                st.users_after.add(d["user"])
-                st.blast.users_after = len(st.users_after)
+                seen[1] = t
         return
     if kind is EventKind.METRICS:
-        b = st.buckets.setdefault(int(e.t_s // 60), Bucket())
-        b.p99_ms, b.judge_quality, b.error_rate = d.get("p99_ms"), d.get("quality"), d.get("error_rate")
+        m = st.minutes.setdefault(int(t // CHART_BUCKET_S), _Minute())
+        m.p99_ms, m.judge_quality, m.error_rate = d.get("p99_ms"), d.get("quality"), d.get("error_rate")
         return
     responder = e.actor not in NOT_RESPONDERS
-    if (
-        responder
-        and kind in (EventKind.ACTION, EventKind.DECLARATION, EventKind.NOTE, EventKind.ROLE, EventKind.HINT)
-        and st.ack_t is None
-        and st.page_t is not None  # what a responder did before the page is not the page's acknowledgement
-    ):
-        st.ack_t = e.t_s
     if responder:
         st.responders.setdefault(e.actor, [])
+        if kind in (EventKind.ACTION, EventKind.DECLARATION, EventKind.NOTE, EventKind.ROLE, EventKind.HINT):
+            st.responder_times.append(t)
     if kind is EventKind.DRILL_STARTED:
         st.drill_id, st.seed, st.team = d.get("drill_id", ""), d.get("seed"), d.get("team")
         st.origin = dt.datetime.fromisoformat(d["clock_origin"]) if d.get("clock_origin") else None
-    elif kind is EventKind.PAGE and st.page_t is None:
-        st.page_t = e.t_s
-        st.marks.append(Mark(e.t_s / 60, "page", f"page: {d.get('alert', '')}"))
+    elif kind is EventKind.PAGE and p.page_s is None:
+        p.page_s = t
+        st.marks.append(Mark(t / 60, "page", f"page: {d.get('alert', '')}"))
     elif kind is EventKind.ACTION:
-        key = action_key(d["action"], d.get("arg"))
-        st.actions.append((e.t_s, e.actor, key))
-        st.marks.append(Mark(e.t_s / 60, "action", key, actor=e.actor))
-        if st.contain is None and (key in gt.containment or key in gt.mitigations):
-            st.contain = (e.t_s, key)
-        elif st.contain is None:
-            st.buckets.setdefault(int(e.t_s // 60), Bucket()).activity = True
-        if st.mitigate is None and key in gt.mitigations:
-            st.mitigate = (e.t_s, key)
+        key = action_key(d["action"], d.get("arg")) if d.get("action") else str(d.get("requested", "?"))
+        if not d.get("ok", True):
+            if responder:
+                st.failed.append((t, e.actor, key, str(d.get("message", ""))))
+                st.marks.append(Mark(t / 60, "action", f"{key} (failed)", actor=e.actor))
+            return
+        st.feature_on = _feature_state(d, st.feature_on)
+        if responder:
+            st.actions.append((t, e.actor, key))
+            p.actions.append((t, e.actor, key))
+            st.marks.append(Mark(t / 60, "action", key, actor=e.actor))
     elif kind is EventKind.DECLARATION:
-        st.declarations.append((e.t_s, d))
-        st.marks.append(Mark(e.t_s / 60, "declaration", ", ".join(f"{k}={v}" for k, v in sorted(d.items())),
+        st.declarations.append((t, d))
+        st.marks.append(Mark(t / 60, "declaration", ", ".join(f"{k}={v}" for k, v in sorted(d.items())),
                              actor=e.actor))
-        if st.contain is None:
-            st.buckets.setdefault(int(e.t_s // 60), Bucket()).activity = True
-    elif kind is EventKind.NOTE and st.contain is None and responder:
-        st.buckets.setdefault(int(e.t_s // 60), Bucket()).activity = True
     elif kind is EventKind.HINT:
         st.hints.append({"index": d["index"], "text": d["text"], "cost": float(d["cost"]), "by": e.actor})
-        st.marks.append(Mark(e.t_s / 60, "hint", f"hint {int(d['index']) + 1} (−{float(d['cost']):g})", actor=e.actor))
+        st.marks.append(Mark(t / 60, "hint", f"hint {int(d['index']) + 1} (−{float(d['cost']):g})", actor=e.actor))
     elif kind is EventKind.ROLE:
         st.responders.setdefault(e.actor, []).append(d["role"])
     elif kind is EventKind.ALERT_FIRED:
-        st.marks.append(Mark(e.t_s / 60, "alert", d["alert"]))
+        st.marks.append(Mark(t / 60, "alert", d["alert"]))
     elif kind is EventKind.FAULT_STARTED:
-        injected = not _scheduled(scenario, d["type"], e.t_s)
-        st.faults_open[d["fault_id"]] = Band(e.t_s / 60, None, d["type"], injected=injected)
+        injected = not _scheduled(st.scenario, d["type"], t)
+        st.faults_open[d["fault_id"]] = Band(t / 60, None, d["type"], injected=injected)
+        st.fault_types.add(d["type"])
         if injected:
-            st.marks.append(Mark(e.t_s / 60, "injection", f"injected {d['type']}", actor="facilitator",
-                                 flag="injected"))
+            st.marks.append(Mark(t / 60, "injection", f"injected {d['type']}", actor="facilitator", flag="injected"))
     elif kind is EventKind.FAULT_STOPPED and d["fault_id"] in st.faults_open:
         band = st.faults_open.pop(d["fault_id"])
-        band.end_min = e.t_s / 60
+        band.end_min = t / 60
         st.bands.append(band)
     elif kind is EventKind.EVAL_ADDED:
         st.evals[d["case_id"]] = {**d, "verified": False, "reason": "not verified yet"}
     elif kind is EventKind.EVAL_VERIFIED and d["case_id"] in st.evals:
-        ok = bool(d["during_incident_failed"] and d["after_mitigation_passed"])
+        ok = bool(d["verified"]) if "verified" in d else bool(
+            d.get("during_incident_failed") and d.get("after_mitigation_passed"))
         st.evals[d["case_id"]].update(verified=ok, reason=d.get("reason", ""))
+    elif kind is EventKind.EVAL_REMOVED:
+        st.evals.pop(d.get("case_id", ""), None)
 
 
 def _scheduled(scenario: Scenario, fault_type: str, t_s: float) -> bool:
@@ -232,7 +287,7 @@ ALERT_LAG_MIN = 2.0  # metrics look back over a window: an alert just after a fa
 
 def _flag_alerts(st: _State) -> None:
     """An alert no fault explains is a false alert; one only an injected fault explains is the injection's."""
-    end = st.end_t / 60
+    end = st.profile.end_s / 60
     for mark in st.marks:
         if mark.kind != "alert":
             continue
@@ -244,16 +299,17 @@ def _flag_alerts(st: _State) -> None:
             mark.flag = "injected"
 
 
-def _mark_mitigated(st: _State, scenario: Scenario) -> None:
+def _mark_mitigated(st: _State, scenario: Scenario, t_s: float) -> None:
     """The incident's own fault (the scheduled one starting at the incident start) ends, for the story, at the
-    first mitigation, even where the fault itself stays in play behind a workaround (a provider still down)."""
-    if st.mitigate is None:
-        return
-    t_min = st.mitigate[0] / 60
+    mitigation, even where the fault itself stays in play behind a workaround (a provider still down)."""
+    t_min = t_s / 60
     for b in st.bands:
         if (not b.injected and abs(b.start_min * 60 - scenario.ground_truth.started_s) < 1.0
                 and b.start_min <= t_min and (b.end_min is None or t_min < b.end_min)):
             b.mitigated_min = t_min
+
+
+# --- stages ---------------------------------------------------------------------------------
 
 
 def _clock(st: _State, t_s: float) -> str:
@@ -261,231 +317,279 @@ def _clock(st: _State, t_s: float) -> str:
     return (origin + dt.timedelta(seconds=t_s)).strftime("%H:%M")
 
 
-def _partial(at_s: float | None, target_s: float) -> float:
-    if at_s is None:
-        return 0.0
+def timeliness(at_s: float, target_s: float, *, at_target: float = 0.5) -> float:
+    """1 at the page, falling linearly to ``at_target`` at the target, then to 0 at three targets."""
     if at_s <= target_s:
-        return 1.0
-    return max(0.0, 1.0 - (at_s - target_s) / (2 * target_s))
+        return 1.0 - (1.0 - at_target) * at_s / target_s
+    return max(0.0, at_target * (1.0 - (at_s - target_s) / (2 * target_s)))
 
 
-def _stage(name: str, t: float | None, page: float, target_min: float, verb: str, st: _State) -> StageResult:
-    target = target_min * 60
-    at = None if t is None else max(0.0, t - page)
-    if at is None:
-        return StageResult(name, "fail", None, target, 0.0, WEIGHTS[name], f"never {verb}")
-    verdict = "pass" if at <= target else "fail"
-    side = f"{(target - at) / 60:.0f} min inside" if at <= target else f"{(at - target) / 60:.0f} min over"
+def _side(at: float, target: float, target_min: float) -> str:
+    if at <= target:
+        return f"{(target - at) / 60:.1f} min inside the {target_min:g} min target"
+    return f"{(at - target) / 60:.1f} min over the {target_min:g} min target"
+
+
+def _acknowledge(st: _State, s: Scenario, page: float) -> StageResult:
+    w, target = WEIGHTS_BY_STAGE[IncidentStage.ACKNOWLEDGE], s.targets.acknowledge_min * 60
+    t = acknowledged(st.responder_times, page)
+    if t is None:
+        return StageResult("acknowledge", "fail", None, target, 0.0, w, "never acknowledged after the page",
+                           f"{w:g} × 0 (nothing after the page) = 0.0", {})
+    at = t - page
+    share = timeliness(at, target)
     return StageResult(
-        name,
-        verdict,
-        at,
-        target,
-        _partial(at, target),
-        WEIGHTS[name],
-        f"{verb} at {_clock(st, t)} ({at / 60:.1f} min after the page), {side} the {target_min:g} min target",
+        "acknowledge", "pass" if at <= target else "fail", at, target, share, w,
+        f"acknowledged at {_clock(st, t)} ({at / 60:.1f} min after the page), "
+        f"{_side(at, target, s.targets.acknowledge_min)}",
+        f"{w:g} × timeliness({at / 60:.1f} min, target {target / 60:g}) = {w:g} × {share:.3f} = {w * share:.1f}",
+        {"at_min": round(at / 60, 2), "target_min": target / 60, "timeliness": round(share, 4)},
     )
 
 
-def _bad_stopped(st: _State, page: float) -> float | None:
-    last_bad_minute = None
-    for minute in sorted(st.buckets):
-        b = st.buckets[minute]
-        if minute * 60 >= page - 60 and b.served and b.bad / b.served >= STOPPED_BAD_SHARE:
-            last_bad_minute = minute
-    if last_bad_minute is None:
-        return page
-    return (last_bad_minute + 1) * 60.0 if (last_bad_minute + 1) * 60 <= st.end_t else None
-
-
-def _contain_stage(st: _State, s: Scenario, page: float, stopped: float | None) -> StageResult:
-    target = s.targets.contain_min * 60
-    br = st.blast
-    reach = f"{br.bad_before} bad answers reached {br.users_before} users first"
-    if st.contain is None:
-        return StageResult(
-            "contain",
-            "fail",
-            None,
-            target,
-            0.0,
-            WEIGHTS["contain"],
-            f"never contained; {br.bad_total} bad answers reached {br.users_before} users",
-        )
-    t, key = st.contain
-    at = max(0.0, t - page)
-    held = stopped is not None
+def _contain(st: _State, s: Scenario, base: Profile, nm: Norms, page: float, contain: tuple[float, str] | None,
+             rest: Restoration | None, blast: BlastRadius) -> StageResult:
+    w, target = WEIGHTS_BY_STAGE[IncidentStage.CONTAIN], s.targets.contain_min * 60
+    p = st.profile
+    had = units(base, nm, page, p.end_s)
+    until = rest.at_s if rest is not None else p.end_s
+    left = units(p, nm, page, until)
+    numbers = {"baseline_harm": round(had, 2), "harm_left": round(left, 2), "avoided": round(had - left, 2),
+               "ideal_harm": 0.0}
+    if had < 2 * MIN_REQUESTS * 0.05:  # under 3 harm units: nothing measurable to contain
+        return StageResult("contain", "n/a", None, target, 0.0, w,
+                           "the incident did no measurable harm to contain (baseline harm "
+                           f"{had:.1f} units)", f"{w:g} × 0 (nothing to contain) = 0.0", numbers)
+    share = max(0.0, min(1.0, 1.0 - left / had))
+    formula = (f"{w:g} × (1 − harm left / harm had nobody responded) = {w:g} × (1 − {left:.1f} / {had:.1f}) "
+               f"= {w * share:.1f}")
+    kinds = ", ".join(f"{k.requests} {k.kind}" for k in blast.by_kind if k.requests) or "no harm"
+    if contain is None:
+        return StageResult("contain", "fail", None, target, 0.0, w,
+                           f"never contained: no action after the page made harm fall ({kinds}; "
+                           f"{blast.harmed_users} users harmed)",
+                           f"{w:g} × 0 (no containment; harm avoided share would be {share:.2f}) = 0.0", numbers)
+    t, key = contain
+    at = t - page
+    after_left = units(p, nm, t, until)
+    after_had = units(base, nm, t, p.end_s)
+    held = after_had <= 0 or after_left <= 0.5 * after_had
     verdict = "pass" if at <= target and held else "fail"
-    side = f"{(target - at) / 60:.0f} min inside" if at <= target else f"{(at - target) / 60:.0f} min over"
-    stop_text = (
-        f"bad answers stopped at {_clock(st, stopped)}"
-        if held and stopped is not None
-        else "but bad answers kept reaching users"
-    )
+    hold = ("harm stayed down after it" if held else
+            f"but harm did not stay down ({after_left:.0f} of {after_had:.0f} units still served after it)")
     return StageResult(
-        "contain",
-        verdict,
-        at,
-        target,
-        _partial(at, target) * (1.0 if held else 0.5),
-        WEIGHTS["contain"],
-        f"contained at {_clock(st, t)} by {key}, {side} the {s.targets.contain_min:g} min target; {stop_text}; {reach}",
+        "contain", verdict, at, target, share, w,
+        f"contained at {_clock(st, t)} by {key} ({at / 60:.1f} min after the page), "
+        f"{_side(at, target, s.targets.contain_min)}; {hold}; before it {blast.bad_before} wrong answers "
+        f"reached {blast.users_before} users; harm avoided {had - left:.1f} of {had:.1f} units",
+        formula, {**numbers, "at_min": round(at / 60, 2)},
     )
 
 
-def _characterise(st: _State, s: Scenario) -> tuple[list[FieldCheck], float | None]:
-    gt = s.ground_truth
-    first_right = None
-    for t, d in st.declarations:
-        if _right_enough(d, s) and first_right is None:
-            first_right = t
-    latest: dict[str, Any] = {}
-    for _, d in st.declarations:
-        latest.update(d)
-    checks = []
-    truth = {
-        "started_s": gt.started_s,
-        "fraction": gt.fraction,
-        "segment": gt.segment,
-        "symptom": gt.symptom.value,
-        "cause": gt.cause.value,
-        "change_id": gt.change_id,
-    }
-    for name, value in truth.items():
-        declared = latest.get(name)
-        if declared is None:
-            shown = _clock(st, value) if name == "started_s" else value
-            checks.append(FieldCheck(name.removesuffix("_s"), None, shown, None))
-        elif name == "started_s":  # compared in drill seconds, shown on the drill's clock
-            ok = abs(float(declared) - value) <= gt.start_tolerance_min * 60
-            checks.append(FieldCheck("started", _clock(st, float(declared)), _clock(st, value), ok))
-        elif name == "fraction":
-            checks.append(FieldCheck(name, declared, value, abs(float(declared) - value) <= gt.fraction_tolerance))
-        else:
-            checks.append(FieldCheck(name, declared, value, declared == value))
-    return checks, first_right
-
-
-def _right_enough(d: dict[str, Any], s: Scenario) -> bool:
-    gt = s.ground_truth
-    if d.get("symptom") != gt.symptom.value or d.get("cause") != gt.cause.value:
-        return False
-    return "started_s" not in d or abs(float(d["started_s"]) - gt.started_s) <= gt.start_tolerance_min * 60
-
-
-def _recovered(st: _State, s: Scenario) -> float | None:
-    if st.mitigate is None:
-        return None
-    baseline = st.baseline[0] / st.baseline[1] if st.baseline[1] else 1.0
-    for minute in sorted(st.buckets):
-        b = st.buckets[minute]
-        if minute * 60 < st.mitigate[0] or not b.requests:
-            continue
-        if b.live_ok >= 0.5 * b.requests and b.live_ok and b.live_correct / b.live_ok >= baseline - 0.05:
-            return minute * 60.0
-    return None
-
-
-def _mitigate_stage(st: _State, s: Scenario, page: float, recovered: float | None) -> StageResult:
-    target = s.targets.mitigate_min * 60
-    if st.mitigate is None:
+def _mitigate(st: _State, s: Scenario, page: float, rest: Restoration | None, recovery: float) -> StageResult:
+    w, target = WEIGHTS_BY_STAGE[IncidentStage.MITIGATE], s.targets.mitigate_min * 60
+    p = st.profile
+    total = p.total(p.n, page, recovery)
+    if rest is None:
         tried = ", ".join(sorted({k for _, _, k in st.actions if k != "ack"})) or "nothing"
         return StageResult(
-            "mitigate",
-            "fail",
-            None,
-            target,
-            0.0,
-            WEIGHTS["mitigate"],
-            f"no accepted mitigation ({', '.join(s.ground_truth.mitigations)}); tried {tried}",
-        )
-    t, key = st.mitigate
-    at = max(0.0, t - page)
-    ok = at <= target and recovered is not None
-    back = (
-        f"feature back at pre-incident quality at {_clock(st, recovered)}"
-        if recovered is not None
-        else "quality never came back to its pre-incident level with the feature live"
-    )
+            "mitigate", "fail", None, target, 0.0, w,
+            "the feature never came back live (model answers, not a fallback or the kill switch) at pre-incident "
+            f"quality, latency and cost for 5 minutes; tried {tried}",
+            f"{w:g} × 0 (never restored) = 0.0", {"requests_after_page": total})
+    restored_n = p.total(p.n, rest.at_s, recovery)
+    share = restored_n / total if total else 0.0
+    at = rest.at_s - page
     return StageResult(
-        "mitigate",
-        "pass" if ok else "fail",
-        at,
-        target,
-        _partial(at, target) * (1.0 if recovered is not None else 0.6),
-        WEIGHTS["mitigate"],
-        f"mitigated at {_clock(st, t)} by {key} ({at / 60:.1f} min after the page); {back}",
+        "mitigate", "pass" if at <= target else "fail", at, target, share, w,
+        f"mitigated by {rest.by} at {_clock(st, rest.action_s)}; the feature was live at pre-incident quality, "
+        f"latency and cost from {_clock(st, rest.at_s)} ({at / 60:.1f} min after the page, "
+        f"{_side(at, target, s.targets.mitigate_min)}) for at least 5 minutes",
+        f"{w:g} × requests restored / requests after the page = {w:g} × {restored_n:.0f} / {total:.0f} "
+        f"= {w * share:.1f}",
+        {"requests_restored": restored_n, "requests_after_page": total, "at_min": round(at / 60, 2),
+         "baseline_recovery_min": round(recovery / 60, 2)},
     )
 
 
-def _postmortem_stage(st: _State) -> StageResult:
+def _postmortem(st: _State) -> StageResult:
+    w = WEIGHTS_BY_STAGE[IncidentStage.POSTMORTEM]
     verified = [c for c in st.evals.values() if c["verified"]]
     if verified:
-        return StageResult(
-            "postmortem",
-            "pass",
-            None,
-            None,
-            1.0,
-            WEIGHTS["postmortem"],
-            f"{len(verified)} verified eval case(s) would have caught this incident",
-        )
+        return StageResult("postmortem", "pass", None, None, 1.0, w,
+                           f"{len(verified)} verified eval case(s) would have caught this incident",
+                           f"{w:g} × 1 (a verified eval case) = {w:.1f}",
+                           {"verified": len(verified), "cases": len(st.evals)})
     detail = f"{len(st.evals)} case(s) added but none verified" if st.evals else "no eval case added"
-    return StageResult(
-        "postmortem",
-        "fail",
-        None,
-        None,
-        0.0,
-        WEIGHTS["postmortem"],
-        f"{detail}: add one with `firedrill eval add` and check it with `firedrill eval verify`",
-    )
+    return StageResult("postmortem", "fail", None, None, 0.0, w,
+                       f"{detail}: add one with `firedrill eval add` and check it with `firedrill eval verify`",
+                       f"{w:g} × 0 (no verified eval case) = 0.0", {"verified": 0, "cases": len(st.evals)})
 
 
-def _conduct(st: _State, s: Scenario, page: float) -> Conduct:
+def _characterise(st: _State, s: Scenario, page: float
+                  ) -> tuple[list[FieldCheck], StageResult, list[str], list[str]]:
     gt = s.ground_truth
-    c = Conduct()
-    c.investigating_while_affected_min = float(
-        sum(1 for minute, b in st.buckets.items() if b.activity and b.bad and minute * 60 >= page - 60)
+    w, target = WEIGHTS_BY_STAGE[IncidentStage.CHARACTERISE], s.targets.characterise_min * 60
+    ch = characterisation(st.declarations, page, gt.symptom.value, gt.cause.value)
+    d = ch.standing
+    truth: dict[str, Any] = {"started_s": gt.started_s, "fraction": gt.fraction, "segment": gt.segment,
+                             "symptom": gt.symptom.value, "cause": gt.cause.value, "change_id": gt.change_id}
+    if gt.topics:
+        truth["topics"] = sorted(gt.topics)
+    details = ["started_s", "fraction"] + [k for k in ("segment", "change_id", "topics") if truth.get(k)]
+    weights = {**FIELD_WEIGHTS, **{k: 0.3 / len(details) for k in details}}
+    checks, right = [], 0.0
+    for name, value in truth.items():
+        declared = d.get(name)
+        ok: bool | None
+        if declared is None:
+            ok = None
+        elif name == "started_s":
+            ok = abs(float(declared) - value) <= gt.start_tolerance_min * 60
+        elif name == "fraction":
+            ok = abs(float(declared) - value) <= gt.fraction_tolerance
+        elif name == "topics":
+            ok = sorted(map(str, declared if isinstance(declared, list) else [declared])) == value
+        else:
+            ok = declared == value
+        if ok and name in weights:
+            right += weights[name]
+        shown_decl = _clock(st, float(declared)) if name == "started_s" and declared is not None else declared
+        shown_truth = _clock(st, value) if name == "started_s" else value
+        checks.append(FieldCheck(name.removesuffix("_s"), shown_decl, shown_truth, ok))
+    changes = [f"{f} {_short(a)} → {_short(b)} at {_clock(st, t)}" for t, f, a, b in ch.changes]
+    ignored = [f"declaration at {_clock(st, t)}" for t, _d in st.declarations if t < page]
+    counted = [t for t, _d in st.declarations if t >= page]
+    core = d.get("symptom") == gt.symptom.value and d.get("cause") == gt.cause.value
+    if not counted:
+        stage = StageResult("characterise", "fail", None, target, 0.0, w,
+                            "never characterised after the page" + (f" ({len(ignored)} declaration(s) before it "
+                                                                    "do not count)" if ignored else ""),
+                            f"{w:g} × 0 (no declaration after the page) = 0.0", {})
+        return checks, stage, changes, ignored
+    t_core = ch.right_since if core and ch.right_since is not None else counted[-1]
+    at = t_core - page
+    share = right * timeliness(at, target, at_target=0.75)
+    verdict = "pass" if core and at <= target else "fail"
+    what = ("symptom and cause right" if core else
+            "symptom or cause wrong") + f" ({right:.0%} of the fields right)"
+    stage = StageResult(
+        "characterise", verdict, at if core else None, target, share, w,
+        f"{what}; standing since {_clock(st, t_core)} ({at / 60:.1f} min after the page), "
+        f"{_side(at, target, s.targets.characterise_min)}",
+        f"{w:g} × right fields × timeliness = {w:g} × {right:.2f} × {timeliness(at, target, at_target=0.75):.3f} "
+        f"= {w * share:.1f}",
+        {"right_fields": round(right, 4), "at_min": round(at / 60, 2), "changes": len(changes)},
     )
+    return checks, stage, changes, ignored
+
+
+def _short(v: Any) -> str:
+    return ",".join(map(str, v)) if isinstance(v, list) else str(v)
+
+
+# --- blast radius and conduct --------------------------------------------------------------
+
+
+def _blast(st: _State, base: Profile, nm: Norms, page: float, contain: tuple[float, str] | None) -> BlastRadius:
+    p = st.profile
+    c = contain[0] if contain is not None else float("inf")
+    br = BlastRadius(requests=st.requests, cost_usd=round(st.cost_usd, 6))
+    users: set[str] = set()
+    for kind in KINDS:
+        times = st.harm_times[kind.value]
+        before = bisect_left(times, c) if c != float("inf") else len(times)
+        who = st.harm_users[kind.value]
+        users.update(who)
+        br.by_kind.append(KindCount(kind.value, WEIGHTS[kind], len(times), len(who), before, len(times) - before))
+        br.harmed_requests += len(times)
+        if kind in (HarmKind.WRONG, HarmKind.DISCLAIMED):
+            br.bad_before += before
+            br.bad_after += len(times) - before
+    wrong_users = {**st.harm_users[HarmKind.WRONG.value]}
+    for u, (first, last) in st.harm_users[HarmKind.DISCLAIMED.value].items():
+        f0, l0 = wrong_users.get(u, [first, last])
+        wrong_users[u] = [min(f0, first), max(l0, last)]
+    br.users_before = sum(1 for first, _ in wrong_users.values() if first < c)
+    br.users_after = sum(1 for _, last in wrong_users.values() if last >= c)
+    br.harmed_users = len(users)
+    user, cost = excess(p, nm, page, p.end_s)
+    b_user, b_cost = excess(base, nm, page, base.end_s)
+    br.harm_units = round(user + nm.cost_units(cost), 3)
+    br.baseline_harm_units = round(b_user + nm.cost_units(b_cost), 3)
+    br.cost_overrun_usd, br.baseline_cost_overrun_usd = round(cost, 4), round(b_cost, 4)
+    return br
+
+
+def _conduct(st: _State, s: Scenario, base: Profile, nm: Norms, page: float, contain: tuple[float, str] | None,
+             changes: list[str], ignored_declarations: list[str]) -> Conduct:
+    gt = s.ground_truth
+    p = st.profile
+    c = Conduct(declaration_changes=changes)
+    aimed_ok = {*gt.containment, *gt.mitigations}
+    for item in s.timeline:
+        if item.fault is not None:
+            aimed_ok.update(item.fault.fixed_by)
+            st.fault_types.add(item.fault.type)
+    in_play = {gt.cause} | {FAULT_CAUSES[t] for t in st.fault_types if t in FAULT_CAUSES}
+    end_contain = contain[0] if contain is not None else p.end_s
+    busy = {int(t // 60) for t in st.responder_times if page <= t < end_contain}
+    c.investigating_while_affected_min = float(len(busy))
     for t, _actor, key in st.actions:
         name = key.split(":", 1)[0]
         if name == "ack":
             continue
-        before, after = _bad_share(st, t - 120, t), _bad_share(st, t, t + 120)
-        if before is not None and after is not None and after > before + 0.05:
-            c.harmful_actions.append(f"{key} at {_clock(st, t)} (bad answers {before:.0%} -> {after:.0%})")
-        elif key not in {*gt.containment, *gt.mitigations, *RESTORING} and before == after:
+        if t < page:
+            c.ignored_before_page.append(f"{key} at {_clock(st, t)}")
+        verdict = _effect(p, base, nm, t)
+        if verdict == "worse":
+            c.harmful_actions.append(f"{key} at {_clock(st, t)} (harm rose above what the drill would "
+                                     f"otherwise have served, over the next {WINDOW_S / 60:g} min)")
+        elif verdict == "none" and key not in aimed_ok | RESTORING:
             c.no_effect_actions.append(f"{key} at {_clock(st, t)}")
-        if name in AIMED_AT and gt.cause not in AIMED_AT[name]:
-            c.red_herrings.append(f"{key} at {_clock(st, t)} (the cause is {gt.cause.value})")
+        if key not in aimed_ok and name in AIMED_AT and not (AIMED_AT[name] & in_play):
+            c.red_herrings.append(f"{key} at {_clock(st, t)} (no {'/'.join(sorted(AIMED_AT[name]))} cause in play)")
     for t, d in st.declarations:
-        if d.get("change_id") in gt.red_herrings:
+        if t >= page and d.get("change_id") in gt.red_herrings:
             c.red_herrings.append(f"blamed {d['change_id']} at {_clock(st, t)} (an innocent change)")
-    c.penalty = PENALTY_EACH * (len(c.harmful_actions) + len(c.red_herrings))
+    c.failed_actions = [f"{key} at {_clock(st, t)} by {actor}: {msg}" for t, actor, key, msg in st.failed]
+    c.ignored_before_page += ignored_declarations
+    n = {"harmful": len(c.harmful_actions), "red_herring": len(c.red_herrings), "failed": len(c.failed_actions),
+         "change": len(c.declaration_changes)}
+    c.penalty = sum(PENALTY[k] * v for k, v in n.items())
+    c.formula = " + ".join(f"{PENALTY[k]:g} × {v} {k.replace('_', ' ')}" for k, v in n.items()) + f" = {c.penalty:g}"
     return c
 
 
-def _bad_share(st: _State, start: float, end: float) -> float | None:
-    served = bad = 0
-    for minute in range(int(start // 60), int(end // 60) + 1):
-        b = st.buckets.get(minute)
-        if b is not None:
-            served += b.served
-            bad += b.bad
-    return bad / served if served else None
+def _effect(p: Profile, base: Profile, nm: Norms, t: float) -> str:
+    """worse | better | none: harm over the window after ``t`` against the counterfactual plus the
+    team's standing before ``t`` (what it would have been had this action not happened)."""
+    after = _bucket_ceil(p, t)
+    before = after - p.bucket_s
+    if (p.total(p.n, after, after + WINDOW_S) < MIN_REQUESTS
+            or p.total(p.n, before - WINDOW_S, before) < MIN_REQUESTS):
+        return "unjudged"
+    a_after, x_after = units(p, nm, after, after + WINDOW_S), units(base, nm, after, after + WINDOW_S)
+    a_before, x_before = units(p, nm, before - WINDOW_S, before), units(base, nm, before - WINDOW_S, before)
+    expected = max(0.0, x_after + (a_before - x_before))
+    if rose(a_after, expected) and not healthy_after(p, base, nm, t):  # back to normal is never "worse"
+        return "worse"
+    if fell(a_after, expected):
+        return "better"
+    return "none"
+
+
+def _bucket_ceil(p: Profile, t: float) -> float:
+    return -(-t // p.bucket_s) * p.bucket_s
 
 
 def _timeline(st: _State) -> Timeline:
-    tl = Timeline(
-        marks=sorted(st.marks, key=lambda m: (m.t_min, m.kind, m.label)),
-        fault_bands=sorted(st.bands, key=lambda b: (b.start_min, b.label)),
-        end_min=st.end_t / 60,
-    )
+    tl = Timeline(marks=list(st.marks), fault_bands=sorted(st.bands, key=lambda b: (b.start_min, b.label)),
+                  end_min=st.profile.end_s / 60)
     if st.origin is not None:
         tl.clock_start_min = st.origin.hour * 60 + st.origin.minute + st.origin.second / 60
-    for minute in sorted(st.buckets):
-        b = st.buckets[minute]
+    for minute in sorted(st.minutes):
+        b = st.minutes[minute]
         tl.minutes.append(minute)
         tl.quality.append(b.correct / b.served if b.served else None)
         tl.judge_quality.append(b.judge_quality)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.console import Group
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
@@ -26,12 +27,15 @@ def render_terminal(card: Scorecard) -> Group:
             "—" if s.at_s is None else f"{s.at_s / 60:.1f} m",
             "—" if s.target_s is None else f"{s.target_s / 60:.0f} m",
             f"{s.points:.1f}/{s.weight:g}",
-            s.explanation,
+            f"{s.explanation}\n[dim]{escape(s.formula)}[/]" if s.formula else s.explanation,
         )
     br = card.blast_radius
-    blast = Table("", "bad answers", "users", title="blast radius")
-    blast.add_row("before containment", str(br.bad_before), str(br.users_before))
-    blast.add_row("after containment", str(br.bad_after), str(br.users_after))
+    blast = Table("harm", "weight", "requests", "users", "before containment", "after", title="blast radius")
+    for k in br.by_kind:
+        if k.requests:
+            blast.add_row(k.kind, f"{k.weight:g}", str(k.requests), str(k.users), str(k.before), str(k.after))
+    blast.caption = (f"harm after the page {br.harm_units:.1f} units vs {br.baseline_harm_units:.1f} had nobody "
+                     f"responded · cost overrun ${br.cost_overrun_usd:.4f} vs ${br.baseline_cost_overrun_usd:.4f}")
     fields = Table("field", "declared", "truth", "right?", title="characterisation")
     for f in card.characterisation:
         fields.add_row(
@@ -40,4 +44,8 @@ def render_terminal(card: Scorecard) -> Group:
             str(f.truth),
             "—" if f.ok is None else ("[green]yes[/]" if f.ok else "[red]no[/]"),
         )
-    return Group(head, stages, blast, fields)
+    c = card.conduct
+    reasons = c.reasons()
+    conduct = Panel("\n".join(escape(r) for r in reasons) or "nothing cost points",
+                    title=f"conduct −{c.penalty:g}" + (f" ({escape(c.formula)})" if reasons else ""))
+    return Group(head, stages, blast, fields, conduct)

@@ -17,9 +17,9 @@ def test_fake_llm_exports() -> None:
 
 
 def test_scorecards_exports() -> None:
-    assert set(scorecards.__all__) == {"EvalCase", "Scorecard", "Verdict", "add_case", "postmortem_markdown",
+    assert set(scorecards.__all__) == {"EvalCase", "Scorecard", "Verdict", "postmortem_markdown",
                                        "render_html", "render_json", "render_markdown", "render_terminal", "score",
-                                       "to_openai_evals", "to_promptfoo", "verify"}
+                                       "to_openai_evals", "to_promptfoo"}
     for name in scorecards.__all__:
         assert getattr(scorecards, name) is not None
 

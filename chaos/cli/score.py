@@ -29,6 +29,14 @@ def _open(db: Path | None, drill_id: str) -> tuple[EventLog, Scenario]:
     return log, load_scenario(record.scenario_id)
 
 
+def _card(log: EventLog, drill_id: str, scenario: Scenario):  # type: ignore[no-untyped-def]
+    """The scorecard against the drill's counterfactual baseline (computed once, then cached)."""
+    from chaos.baseline import baseline_for
+    from scorecards import score as score_drill
+
+    return score_drill(log.events(drill_id), scenario, baseline_for(scenario, log.drill(drill_id).seed))
+
+
 def _emit(text: str, out: Path | None) -> None:
     """To stdout, or to ``out`` with a one-line receipt."""
     if out is None:
@@ -46,10 +54,9 @@ def _emit(text: str, out: Path | None) -> None:
 def score(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
     """Score a drill: stage times, blast radius, verdicts and the overall 0-100."""
     from scorecards import render_html, render_json, render_markdown, render_terminal
-    from scorecards import score as score_drill
 
     log, scenario = _open(db, drill_id)
-    card = score_drill(log.events(drill_id), scenario)
+    card = _card(log, drill_id, scenario)
     if fmt == "terminal" and out is None:
         Console().print(render_terminal(card))
         return
@@ -64,24 +71,21 @@ def score(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
 def postmortem(drill_id: str, out: Path | None, db: Path | None) -> None:
     """Write a blameless post-mortem draft (Markdown) prefilled from the drill."""
     from scorecards import postmortem_markdown
-    from scorecards import score as score_drill
 
     log, scenario = _open(db, drill_id)
-    _emit(postmortem_markdown(log.events(drill_id), scenario, score_drill(log.events(drill_id), scenario)), out)
+    _emit(postmortem_markdown(log.events(drill_id), scenario, _card(log, drill_id, scenario)), out)
 
 
 @cli.command()
 @_db_option
 def scores(db: Path | None) -> None:
     """Past drills with their stage times and grades, and the trend per scenario."""
-    from scorecards import score as score_drill
-
     log = EventLog(db)
     table = Table("drill", "team", "scenario", "date", "contain", "characterise", "mitigate", "score", "trend")
     last: dict[tuple[str | None, str], float] = {}
     for record in sorted(log.drills(), key=lambda r: (r.created_wall, r.id)):
         try:
-            card = score_drill(log.events(record.id), load_scenario(record.scenario_id))
+            card = _card(log, record.id, load_scenario(record.scenario_id))
         except DrillError:
             continue
         times = {s.name: "—" if s.at_s is None else f"{s.at_s / 60:.1f}m" for s in card.stages}
@@ -113,12 +117,15 @@ def eval_group() -> None:
 @click.argument("drill_id")
 @click.option("--question", help="The question the case asks.")
 @click.option("--from-trace", "trace_id", help="Copy the question (inputs only) from this trace.")
-@click.option("--expect", help="What a right answer must contain.")
+@click.option("--expect", help="Text a right answer contains (case-insensitive; the same as --assert icontains=TEXT).")
+@click.option("--assert", "asserts", multiple=True, metavar="TYPE[=VALUE]",
+              help="A promptfoo assertion: contains, icontains, not-contains, regex, equals, is-json, "
+                   "latency=MAX_MS, cost=MAX_USD, not-refusal. Repeatable.")
 @click.option(
     "--file",
     "cases_file",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="YAML list of {question, expect} or {trace_id, expect}.",
+    help="YAML list of {question | trace_id, expect?, assert?: [{type, value}]}.",
 )
 @_db_option
 def eval_add(
@@ -126,32 +133,65 @@ def eval_add(
     question: str | None,
     trace_id: str | None,
     expect: str | None,
+    asserts: tuple[str, ...],
     cases_file: Path | None,
     db: Path | None,
 ) -> None:
     """Record a new eval case for a drill."""
     from chaos.loader import read_yaml
-    from scorecards import add_case
+    from chaos.verify import add_case
 
     log, _ = _open(db, drill_id)
-    entries = read_yaml(cases_file) if cases_file else [{"question": question, "trace_id": trace_id, "expect": expect}]
+    entries = read_yaml(cases_file) if cases_file else [
+        {"question": question, "trace_id": trace_id, "expect": expect, "assert": [_assertion(a) for a in asserts]}]
     if not isinstance(entries, list):
         raise DrillError(f"{cases_file}: expected a list of cases")
     for entry in entries:
-        if not isinstance(entry, dict) or not entry.get("expect"):
-            raise DrillError("every case needs --expect (what a right answer contains)")
-        case = add_case(
-            log, drill_id, question=entry.get("question"), expect=str(entry["expect"]), trace_id=entry.get("trace_id")
-        )
-        click.echo(f"added {case.case_id}: {case.question!r} expects {case.expect!r}")
+        if not isinstance(entry, dict):
+            raise DrillError(f"{cases_file}: each case is a mapping with question (or trace_id) and expect or assert")
+        case = add_case(log, drill_id, question=entry.get("question"), expect=entry.get("expect"),
+                        assertions=list(entry.get("assert") or []), trace_id=entry.get("trace_id"),
+                        segment=entry.get("segment"))
+        click.echo(f"added {case.case_id}: {case.question!r} asserts {_describe(case)}")
+
+
+def _assertion(text: str) -> dict[str, object]:
+    kind, sep, value = text.partition("=")
+    if not sep:
+        return {"type": kind.strip()}
+    if kind.strip() in ("latency", "cost"):
+        try:
+            return {"type": kind.strip(), "value": float(value)}
+        except ValueError:
+            raise DrillError(f"--assert {text!r}: {kind} needs a number") from None
+    return {"type": kind.strip(), "value": value}
+
+
+def _describe(case) -> str:  # type: ignore[no-untyped-def]
+    from scorecards.assertions import describe
+
+    return describe(case.assertions)
+
+
+@eval_group.command("rm")
+@click.argument("drill_id")
+@click.argument("case_id")
+@_db_option
+def eval_rm(drill_id: str, case_id: str, db: Path | None) -> None:
+    """Remove an eval case (journaled: the journal is append-only)."""
+    from chaos.verify import remove_case
+
+    log, _ = _open(db, drill_id)
+    remove_case(log, drill_id, case_id)
+    click.echo(f"removed {case_id}")
 
 
 @eval_group.command("verify")
 @click.argument("drill_id")
 @_db_option
 def eval_verify(drill_id: str, db: Path | None) -> None:
-    """Replay each case in the incident state (must fail) and after the mitigation (must pass)."""
-    from scorecards import verify
+    """Check each case: passes healthy, fails in the incident, passes after the mitigation. Exits 1 on a rejection."""
+    from chaos.verify import verify
 
     log, scenario = _open(db, drill_id)
     verdicts = verify(log, drill_id, scenario)
@@ -160,6 +200,10 @@ def eval_verify(drill_id: str, db: Path | None) -> None:
     for v in verdicts:
         mark = "[green]verified[/]" if v.verified else "[red]rejected[/]"
         Console().print(f"{v.case_id}: {mark} — {v.reason}")
+    rejected = [v.case_id for v in verdicts if not v.verified]
+    if rejected:
+        click.echo(f"{len(rejected)} of {len(verdicts)} case(s) rejected: {', '.join(rejected)}", err=True)
+        raise SystemExit(1)
 
 
 @eval_group.command("export")
@@ -168,12 +212,16 @@ def eval_verify(drill_id: str, db: Path | None) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @_db_option
 def eval_export(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
-    """Export the drill's eval cases as promptfoo tests or OpenAI-evals JSONL samples."""
+    """Export the drill's eval cases (never rejected ones) as promptfoo tests or OpenAI-evals JSONL."""
     from scorecards import to_openai_evals, to_promptfoo
-    from scorecards.evals import cases
+    from scorecards.evals import cases, exportable
 
     log, _ = _open(db, drill_id)
-    found = cases(log, drill_id)
+    events = list(log.events(drill_id))
+    found = exportable(events)
+    left_out = len(cases(events)) - len(found)
+    if left_out:
+        click.echo(f"left out {left_out} rejected case(s)", err=True)
     text = to_promptfoo(found, drill_id) if fmt == "promptfoo" else to_openai_evals(found)
     if out is None:
         click.echo(text, nl=False)

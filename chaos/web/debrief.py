@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
+from chaos.baseline import baseline_for
 from scorecards import Scorecard, postmortem_markdown, score
 from scorecards.chart import clock, timeline_svg
 
@@ -41,17 +42,18 @@ class Debrief:
 
 def arithmetic(card: Scorecard) -> tuple[list[Term], float]:
     """The overall score as a sum anyone can check: stage points, minus hints, minus conduct."""
-    terms = [Term(f"{s.name} ({s.verdict})", s.points, f"{s.score:.0%} of {s.weight:g}") for s in card.stages]
+    terms = [Term(f"{s.name} ({s.verdict})", s.points, s.formula or f"{s.score:.0%} of {s.weight:g}")
+             for s in card.stages]
     if card.hint_cost:
         terms.append(Term(f"hints ({len(card.hints)} taken)", -card.hint_cost, "points each hint cost"))
     if card.conduct.penalty:
-        terms.append(Term("conduct", -card.conduct.penalty, "see conduct below"))
+        terms.append(Term("conduct", -card.conduct.penalty, card.conduct.formula or "see conduct below"))
     return terms, sum(t.points for t in terms)
 
 
 def build(drill: Drill) -> Debrief:
     events = list(drill.log.events(drill.id))
-    card = score(events, drill.scenario)
+    card = score(events, drill.scenario, baseline_for(drill.scenario, drill.seed))
     terms, raw = arithmetic(card)
     return Debrief(
         card=card,

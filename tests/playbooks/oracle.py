@@ -1,0 +1,108 @@
+"""Scripted responders of known quality, for any scenario: YAML templates filled from its ground truth.
+
+The templates (this folder's ``*.yaml``) are ordinary playbooks whose steps may name placeholders;
+``playbook(name, scenario)`` fills them in, so a new scenario needs no new file:
+
+- ``$contain``: the scenario's first containment; ``$fixes``: its first mitigation and the first
+  fix of every fault in its timeline; ``$restore``: undo the containment (fallback off, feature
+  on, topic back on) unless the mitigation is that same control;
+- ``$truth``: the ground truth as a declaration; ``$herring_declaration``: blame an innocent change
+  (if any) with a wrong cause; ``$herring_action``: the fix for a cause that is not in play;
+- ``$every_switch``: every control there is (``$switch_N``: the Nth); ``$declare_everything``: every
+  symptom × cause pair.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from chaos.playbook import Playbook
+from chaos.scenario import Scenario
+from chaos.taxonomy import Cause, Symptom
+
+HERE = Path(__file__).resolve().parent
+QUALITIES = ("excellent", "slow", "red-herring", "panicky", "gamer-before-page", "gamer-declare-everything",
+             "gamer-kill-switch")
+GAMERS = ("gamer-before-page", "gamer-declare-everything", "gamer-kill-switch")
+
+
+def fixes(s: Scenario) -> list[str]:
+    out = [s.ground_truth.mitigations[0]]
+    for item in s.timeline:
+        if item.fault is not None and item.fault.fixed_by and item.fault.fixed_by[0] not in out:
+            out.append(item.fault.fixed_by[0])
+    return out
+
+
+def restore(s: Scenario) -> list[str]:
+    contain, fix = s.ground_truth.containment[0], fixes(s)
+    name, _, arg = contain.partition(":")
+    if contain in fix:
+        return []
+    if name == "fallback":
+        return [] if any(f.startswith("fallback:") for f in fix) else ["fallback:off"]
+    if name == "feature-off":
+        return ["feature-on"]
+    if name == "topic-disable":
+        return [f"topic-enable:{arg}"]
+    if name == "disclaimer-on":
+        return ["disclaimer-off"]
+    return []
+
+
+def truth(s: Scenario) -> dict[str, Any]:
+    gt = s.ground_truth
+    d: dict[str, Any] = {"symptom": gt.symptom.value, "cause": gt.cause.value, "started_s": gt.started_s,
+                         "fraction": gt.fraction}
+    if gt.segment:
+        d["segment"] = gt.segment
+    if gt.change_id:
+        d["change_id"] = gt.change_id
+    if gt.topics:
+        d["topics"] = list(gt.topics)
+    return d
+
+
+def herring(s: Scenario) -> tuple[dict[str, Any], str]:
+    gt = s.ground_truth
+    wrong = next(c for c in (Cause.RETRIEVAL, Cause.PROMPT, Cause.INDEX) if c is not gt.cause)
+    declaration: dict[str, Any] = {"symptom": gt.symptom.value, "cause": wrong.value}
+    if gt.red_herrings:
+        declaration["change_id"] = gt.red_herrings[0]
+    action = "index-rebuild" if gt.cause is Cause.PROMPT else "prompt-rollback"
+    return declaration, action
+
+
+EVERY_SWITCH = ["feature-off", "feature-on", "fallback:cached", "fallback:unavailable", "fallback:backup-model",
+                "fallback:off", "prompt-rollback", "model-use:fd-small", "model-use:fd-large", "index-rebuild",
+                "disclaimer-on", "disclaimer-off"]
+
+
+def _expand(step: Any, s: Scenario) -> list[Any]:
+    declaration, action = herring(s)
+    if isinstance(step, dict) and isinstance(step.get("declare"), str):
+        return [{"declare": {"$truth": truth(s), "$herring_declaration": declaration}[step["declare"]]}]
+    if not isinstance(step, str) or not step.startswith("$"):
+        return [step]
+    if step.startswith("$switch_"):
+        return [EVERY_SWITCH[int(step.removeprefix("$switch_"))]]
+    table: dict[str, list[Any]] = {
+        "$contain": [s.ground_truth.containment[0]],
+        "$fixes": fixes(s),
+        "$restore": restore(s),
+        "$herring_action": [action],
+        "$every_switch": EVERY_SWITCH,
+        "$declare_everything": [{"declare": {"symptom": sym.value, "cause": c.value}} for sym in Symptom
+                                for c in Cause],
+    }
+    return table[step]
+
+
+def playbook(name: str, s: Scenario) -> Playbook:
+    doc = yaml.safe_load((HERE / f"{name}.yaml").read_text())
+    for rule in doc["rules"]:
+        rule["do"] = [x for step in rule["do"] for x in _expand(step, s)] or [{"note": "nothing to do"}]
+    return Playbook.model_validate(doc)
