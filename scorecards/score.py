@@ -141,8 +141,9 @@ def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[
     contain = contained(p, base, nm)
     if contain is None and rest is not None:
         contain = (rest.action_s, rest.by)  # restoring the feature contains it too
-    if rest is not None:
-        _mark_mitigated(st, scenario, rest.action_s)
+    first_fix = next((t for t, _a, k in st.actions if t >= page and k in gt.mitigations), None)
+    if rest is not None or first_fix is not None:  # for the chart's story: when the fix went in
+        _mark_mitigated(st, scenario, rest.action_s if rest is not None else float(first_fix or 0.0))
     base_rest = restored(base, base, nm, need_action=False)
     recovery = base_rest.at_s if base_rest is not None else p.end_s
     blast = _blast(st, base, nm, page, contain)

@@ -123,7 +123,9 @@ class Drill:
             self._guard()
             try:
                 message = apply_action(self.world, action, arg, by=actor)
-            except FakeLLMError as exc:
+            except FakeLLMError as exc:  # journaled too: a failed control counts on the scorecard
+                self._write(EventKind.ACTION, actor, {"action": action.value, "arg": arg, "ok": False,
+                                                      "message": str(exc)})
                 raise DrillError(str(exc)) from None
             self.model.stop_faults_fixed_by(action, arg)
             self._write(EventKind.ACTION, actor, {"action": action.value, "arg": arg, "ok": True, "message": message})

@@ -7,7 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-FORBIDDEN = ("simpy", "starlette", "uvicorn", "chaos.drill", "chaos.engine", "fake_llm.world")
+FORBIDDEN = ("simpy", "starlette", "uvicorn", "chaos.drill", "chaos.engine", "fake_llm.world.world",
+             "fake_llm.provider")
 ALLOWED_CHAOS = {"chaos.events", "chaos.scenario", "chaos.taxonomy"}  # the event and scenario model
 
 

@@ -96,7 +96,8 @@ def test_actions_are_validated_and_recorded() -> None:
     with pytest.raises(DrillError, match="not running"):
         drill.note("alice", "too late")
     actions = [e for e in log.events(drill.id) if e.actor == "alice"]
-    assert [e.kind for e in actions] == [EventKind.ACTION, EventKind.DECLARATION]
+    assert [e.kind for e in actions] == [EventKind.ACTION, EventKind.ACTION, EventKind.DECLARATION]
+    assert [e.data.get("ok") for e in actions[:2]] == [True, False], "a failed control is journaled too"
 
 
 def test_kill_9_loses_no_acknowledged_event(tmp_path: Path) -> None:
