@@ -154,7 +154,7 @@ def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
 
     @needs("act")
     async def add_eval(request: Request, identity: Identity) -> Response:
-        from scorecards import add_case, verify
+        from chaos.verify import add_case, verify
 
         if not drill.ended:
             raise PermissionError("eval cases are added in the debrief, after the drill has ended")
