@@ -108,7 +108,8 @@ def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
 
     @needs("watch")
     async def events(request: Request, identity: Identity) -> Response:
-        return StreamingResponse(stream.events(drill, roster, identity), media_type="text/event-stream",
+        since = stream.resume_after(request.headers.get("last-event-id"))
+        return StreamingResponse(stream.events(drill, roster, identity, since=since), media_type="text/event-stream",
                                  headers={"cache-control": "no-store", "x-accel-buffering": "no"})
 
     @needs("watch")

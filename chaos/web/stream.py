@@ -36,14 +36,24 @@ def dashboard(status: dict[str, Any], members: list[dict[str, str]]) -> dict[str
     }
 
 
-def frame(event: str, data: Any) -> str:
-    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
+def frame(event: str, data: Any, *, event_id: int | None = None) -> str:
+    """One server-sent event; timeline frames carry the journal seq, so a reconnect resumes after it."""
+    head = "" if event_id is None else f"id: {event_id}\n"
+    return f"{head}event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n"
 
 
-async def events(drill: Drill, roster: Roster, identity: Identity) -> AsyncIterator[str]:
+def resume_after(last_event_id: str | None) -> int:
+    """The journal seq a reconnecting browser saw last (its Last-Event-ID header); 0 for a first connection."""
+    try:
+        return max(0, int(last_event_id or 0))
+    except ValueError:
+        return 0
+
+
+async def events(drill: Drill, roster: Roster, identity: Identity, *, since: int = 0) -> AsyncIterator[str]:
     facilitator = identity.is_facilitator
     kinds = kinds_for(facilitator=facilitator)
-    since, last, quiet = 0, "", 0
+    last, quiet = "", 0
     yield "retry: 2000\n\n"
     while True:
         ended = drill.ended  # read first: what follows is sent whole before the stream closes
@@ -59,7 +69,7 @@ async def events(drill: Drill, roster: Roster, identity: Identity) -> AsyncItera
             people = [m["name"] for m in members]
             lines = entries(found, facilitator=facilitator, people=people)
             if lines:
-                yield frame("timeline", lines)
+                yield frame("timeline", lines, event_id=since)
         if ended:
             yield frame("end", {"debrief": "/room/debrief"})
             return

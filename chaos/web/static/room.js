@@ -9,6 +9,14 @@
   const FACILITATOR = room.dataset.facilitator === "yes";
   const CAN_ACT = room.dataset.canAct === "yes";
   const TITLE = document.title;
+  // a link opened by someone already in the room: a token in it switches who this browser is
+  const linked = new URLSearchParams(location.hash.slice(1));
+  if (location.hash) history.replaceState(null, "", location.pathname);
+  if (linked.get("token")) {
+    fetch("/room/enter", {method: "POST", credentials: "same-origin", body: JSON.stringify({token: linked.get("token")}),
+      headers: {"content-type": "application/json", "x-firedrill-console": "1"}}).then(() => location.reload());
+    return;
+  }
 
   // ---- talking to the server ----------------------------------------------------------------
   async function send(method, path, body) {
@@ -198,6 +206,7 @@
 
   // ---- the shared timeline ------------------------------------------------------------------------
   const lastDid = {};
+  let lastSeq = 0;  // entries arrive once even if the stream reconnects
   function showPeople() {
     const body = $("people");
     if (!body) return;
@@ -215,6 +224,8 @@
     const ol = $("timeline");
     let changed = false;
     lines.forEach((e) => {
+      if (e.seq <= lastSeq) return;
+      lastSeq = e.seq;
       const li = el("li", `tl tl-${e.kind}`);
       li.dataset.kind = e.kind;
       li.appendChild(el("time", "", e.time));
