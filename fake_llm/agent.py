@@ -53,6 +53,7 @@ class Turn:
     results: list[ToolResult] = field(default_factory=list)  # their results
     earlier_calls: list[ToolCall] = field(default_factory=list)  # made for earlier questions
     earlier_questions: list[str] = field(default_factory=list)
+    earlier_results: list[ToolResult] = field(default_factory=list)  # what tools said for earlier questions
 
 
 def read_turn(messages: tuple[Message, ...], question: str) -> Turn:
@@ -63,9 +64,10 @@ def read_turn(messages: tuple[Message, ...], question: str) -> Turn:
         for call in m.tool_calls:
             names[call.id] = call.name
             (turn.calls if i > last_user else turn.earlier_calls).append(call)
-        if m.role is Role.TOOL and i > last_user:
+        if m.role is Role.TOOL:
             name = m.name or names.get(m.tool_call_id or "", "") or ""
-            turn.results.append(ToolResult(m.tool_call_id, name, m.content))
+            (turn.results if i > last_user else turn.earlier_results).append(ToolResult(m.tool_call_id, name,
+                                                                                        m.content))
         if m.role is Role.USER and i < last_user and m.content.strip():
             turn.earlier_questions.append(m.content)
     return turn
@@ -206,28 +208,36 @@ def _noun(name: str) -> str:
     return " ".join(words)
 
 
-def _readable(output: str) -> str:
+def readable(output: str) -> str:
     """A tool's output as words: JSON objects become 'key: value' pairs."""
     try:
         value = json.loads(output)
     except ValueError:
         return output.strip()
     if isinstance(value, dict):
-        return ", ".join(f"{str(k).replace('_', ' ')}: {_readable(json.dumps(v))}" for k, v in value.items())
+        return ", ".join(f"{str(k).replace('_', ' ')}: {readable(json.dumps(v))}" for k, v in value.items())
     if isinstance(value, list):
-        return "; ".join(_readable(json.dumps(v)) for v in value[:10])
+        return "; ".join(readable(json.dumps(v)) for v in value[:10])
     return str(value)
 
 
-def answer(turn: Turn, calls_by_id: dict[str, ToolCall]) -> str:
-    """The reply once the tools have answered: each result said plainly, long ones by their best sentence."""
+def is_handoff(name: str) -> bool:
+    """openai-agents hands over to another agent with a ``transfer_to_<agent>`` tool: not an answer."""
+    return name.startswith("transfer_to_")
+
+
+def answer(turn: Turn, calls_by_id: dict[str, ToolCall]) -> str | None:
+    """The reply once the tools have answered: each result said plainly, long ones by their best sentence.
+    None when only hand-offs answered: the agent taking over answers the question itself."""
     sentences = []
     for result in turn.results:
+        if is_handoff(result.name):
+            continue
         call = calls_by_id.get(result.call_id or "")
         noun = _noun(result.name)
         about = ", ".join(str(v) for v in (call.arguments.values() if call else []) if isinstance(v, str | int | float)
                           and not isinstance(v, bool))[:80]
-        body = _readable(result.output)
+        body = readable(result.output)
         if len(body) > 400:
             ranked = rank(turn.question, (Passage(body),))
             body = " ".join(c.sentence for c in ranked[:2]) or body[:400]
@@ -239,4 +249,4 @@ def answer(turn: Turn, calls_by_id: dict[str, ToolCall]) -> str:
             sentences.append(f"The {noun} is {body}".rstrip(".") + ".")
         else:
             sentences.append(f"The result is {body}".rstrip(".") + ".")
-    return " ".join(sentences)
+    return " ".join(sentences) or None

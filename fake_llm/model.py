@@ -222,11 +222,13 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
     if any(k in lowered for k in profile.refusal_keywords):
         return reply("", FinishReason.REFUSAL, AnswerSource.REFUSED, refusal=REFUSAL)
     turn = agent.read_turn(request.messages, prompt.question)
-    if history := _history(request.messages):
+    history = _history(request.messages) + tuple(
+        Passage(agent.readable(r.output)) for r in turn.earlier_results if not agent.is_handoff(r.name))
+    if history:
         prompt = replace(prompt, passages=prompt.passages + history)
-    if turn.results:
-        calls_by_id = {c.id: c for c in turn.calls}
-        text, source, cited = agent.answer(turn, calls_by_id), AnswerSource.CONTEXT, []
+    from_tools = agent.answer(turn, {c.id: c for c in turn.calls}) if turn.results else None
+    if from_tools is not None:
+        text, source, cited = from_tools, AnswerSource.CONTEXT, []
     else:
         text, source, cited = _answer(prompt, profile, rng)
     context = "\n".join(p.text for p in prompt.passages)

@@ -188,3 +188,23 @@ def test_pydantic_ai_with_the_responses_api_calls_the_tool_once_then_answers(ser
 
     result = agent.run_sync("What's the weather like in Berlin?")
     assert "Rainy, 11°C" in result.output and result.usage.requests == 2
+
+
+def test_openai_agents_handoff_then_the_specialists_tool(server: FiredrillServer) -> None:
+    from agents import Agent, OpenAIChatCompletionsModel, Runner, function_tool, set_tracing_disabled
+
+    set_tracing_disabled(True)
+    client = openai.AsyncOpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
+    model = OpenAIChatCompletionsModel(model="gpt-4o", openai_client=client)
+
+    @function_tool
+    def refund_status(order_id: str) -> str:
+        """Look up the refund status of an order."""
+        return f"Refund for order {order_id} was issued on 2026-11-02."
+
+    refunds = Agent(name="Refund agent", handoff_description="Handles refund questions", tools=[refund_status],
+                    model=model)
+    triage = Agent(name="Triage", instructions="Route the user.", handoffs=[refunds], model=model)
+    result = asyncio.run(Runner.run(triage, "Where is the refund for order 5521?", max_turns=6))
+    assert result.last_agent.name == "Refund agent" and len(result.raw_responses) == 3
+    assert "issued on 2026-11-02" in result.final_output
