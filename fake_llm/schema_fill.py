@@ -26,6 +26,7 @@ from fake_llm.regex_sample import sample as sample_pattern
 
 MAX_NODES = 3000  # values (objects, arrays, scalars) in one answer
 MAX_DEPTH = 24  # nesting, including $ref hops
+FRESH_ITEMS = 3  # array items filled one by one (each may take another value from the text); the rest repeat
 _TEXT_FIELDS = {"answer", "text", "summary", "response", "content", "reason", "explanation", "message",
                 "reasoning", "description", "output", "result", "reply", "final_answer", "body", "details",
                 "justification", "rationale", "comment", "notes", "analysis"}
@@ -169,13 +170,23 @@ class _Filler:
         floor = 0 if self.recursive(items) else 1  # a tree's children: none below the first level
         count = min(max(low, len(prefix), floor), high) if high >= 0 else max(low, floor)
         out: list[Any] = []
+        unique = bool(schema.get("uniqueItems"))
+        cost = 0
         for i in range(count):
-            if self.nodes_left <= 0:
+            if self.nodes_left <= 0 or (cost and self.nodes_left < cost):
                 self.truncated = self.truncated or len(out) < low
                 break
+            if i >= len(prefix) + FRESH_ITEMS and not unique:
+                # like items repeat: charge the budget for the copy without building it again, so work
+                # stays proportional to the schema, not to the (capped) size of the answer
+                self.nodes_left -= cost
+                out.append(out[-1])
+                continue
             sub = prefix[i] if i < len(prefix) else items
+            before = self.nodes_left
             value = self.fill(sub, name, depth + 1)
-            if schema.get("uniqueItems") and value in out:
+            cost = max(1, before - self.nodes_left)
+            if unique and value in out:
                 value = self.distinct(sub, value, out, i)
             out.append(value)
         return out
