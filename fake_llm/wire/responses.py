@@ -81,6 +81,8 @@ def parse(body: dict[str, Any], history: tuple[Message, ...] = ()) -> tuple[str,
         tools=tools, tool_choice=choice if tools else "none",
         json_schema=fmt.get("schema") if fmt.get("type") == "json_schema" else None,
         json_mode=fmt.get("type") == "json_object", parallel_tool_calls=body.get("parallel_tool_calls") is not False,
+        logprobs=(body.get("top_logprobs") or 0) if "message.output_text.logprobs" in (body.get("include") or ())
+        else None,
     )
     if not messages:
         raise InvalidRequest("Missing required parameter: 'input'.", param="input", code="missing_required_parameter")
@@ -139,9 +141,18 @@ def _reasoning_item(reply: ModelReply, item_id: str, body: dict[str, Any]) -> di
     return {"type": "reasoning", "id": item_id, "summary": summary}
 
 
+def _logprobs(reply: ModelReply, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:
+    """output_text logprobs when ``include`` asked for them (empty otherwise, as the API sends)."""
+    def entry(token: str, logprob: float) -> dict[str, Any]:
+        return {"token": token, "logprob": logprob, "bytes": list(token.encode())}
+
+    return [{**entry(t.token, t.logprob), "top_logprobs": [entry(tok, lp) for tok, lp in t.top]}
+            for t in (reply.logprobs or [])[start:stop]]
+
+
 def _message(reply: ModelReply, item_id: str) -> dict[str, Any]:
     part = ({"type": "refusal", "refusal": reply.refusal} if reply.refusal else
-            {"type": "output_text", "text": reply.text, "annotations": [], "logprobs": []})
+            {"type": "output_text", "text": reply.text, "annotations": [], "logprobs": _logprobs(reply)})
     return {"type": "message", "id": item_id, "status": "completed", "role": "assistant", "content": [part]}
 
 
@@ -249,9 +260,9 @@ def _message_events(item: dict[str, Any], index: int, reply: ModelReply, per_tok
         frames.append(event("response.refusal.delta", **where, delta=part["refusal"]))
         frames.append(event("response.refusal.done", **where, refusal=part["refusal"]))
     else:
-        for piece in split_tokens(part["text"]):
+        for k, piece in enumerate(split_tokens(part["text"])):
             frames.append(event("response.output_text.delta", per_token * max(1, count_tokens(piece)), **where,
-                                delta=piece, logprobs=[]))
-        frames.append(event("response.output_text.done", **where, text=part["text"], logprobs=[]))
+                                delta=piece, logprobs=_logprobs(reply, k, k + 1)))
+        frames.append(event("response.output_text.done", **where, text=part["text"], logprobs=part["logprobs"]))
     frames.append(event("response.content_part.done", **where, part=part))
     return frames

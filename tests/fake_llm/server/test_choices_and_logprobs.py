@@ -56,3 +56,14 @@ def test_the_stream_helper_accumulates_both_choices(firedrill_server: FiredrillS
         final = s.get_final_completion()
     assert [c.index for c in final.choices] == [0, 1] and all("$49" in (c.message.content or "")
                                                              for c in final.choices)
+
+
+def test_responses_api_logprobs_when_included(firedrill_server: FiredrillServer) -> None:
+    client = _client(firedrill_server)
+    r = client.responses.create(model="gpt-4o", input="How much is the Pro plan?", instructions=PASSAGE,
+                                include=["message.output_text.logprobs"], top_logprobs=2)
+    part = r.output[-1].content[0]  # type: ignore[union-attr]
+    assert part.logprobs and "".join(t.token for t in part.logprobs) == part.text  # type: ignore[union-attr]
+    assert all(len(t.top_logprobs) == 2 for t in part.logprobs)  # type: ignore[union-attr]
+    plain = client.responses.create(model="gpt-4o", input="Hello")
+    assert plain.output[-1].content[0].logprobs == []  # type: ignore[union-attr]
