@@ -161,7 +161,9 @@ class Provider:
                 return self._count_tokens(parsed, request_id)
             return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body)
         except UnknownModel as exc:
-            err = ProviderError(404, "not_found", str(exc))
+            # Anthropic names the model and nothing else; OpenAI says it may be a matter of access
+            message = f"model: {exc.name}" if flavour is Flavour.ANTHROPIC else str(exc)
+            err = ProviderError(404, "not_found", message)
             return self._error(flavour, err, request_id, param="model")
         except InvalidRequest as exc:
             err = ProviderError(exc.status, exc.kind, str(exc), code=exc.code)

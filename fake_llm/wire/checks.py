@@ -18,7 +18,7 @@ from fake_llm.wire.request_models import (
     MessagesRequest,
     ResponsesRequest,
 )
-from fake_llm.wire.schema_limits import check_schema
+from fake_llm.wire.schema_limits import check_schema, schema_problem
 from fake_llm.wire.validation import Style, validate
 
 EMBEDDING_INPUT_TOKENS = 8192  # per input, on every OpenAI embedding model
@@ -76,10 +76,9 @@ def responses(body: dict[str, Any]) -> ResponsesRequest:
 
 
 def _anthropic_schema(schema: Any, where: str) -> None:
-    try:
-        check_schema(schema, where, where)
-    except InvalidRequest as exc:
-        raise InvalidRequest(f"{where}: JSON schema is invalid - {exc}", param=where) from None
+    if (problem := schema_problem(schema)) is not None:
+        raise InvalidRequest(f"{where}: JSON schema is invalid. It must match JSON Schema draft 2020-12 "
+                             f"(https://json-schema.org/draft/2020-12). Problem {problem}", param=where)
 
 
 def _anthropic_common(req: CountTokensRequest | MessagesRequest) -> None:

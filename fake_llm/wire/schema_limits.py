@@ -40,7 +40,10 @@ def _children(node: dict[str, Any], path: str) -> list[tuple[str, Any]]:
             value = node[key]
             if not isinstance(value, dict):
                 raise _Bad(path, f"'{key}' must be an object mapping names to schemas.")
-            out.extend((f"{path}/{key}/{name}", sub) for name, sub in value.items())
+            # a property given as a bare value ({"unit": "celsius"}) is read as "anything": the SDKs'
+            # own test requests send such schemas, and the filler treats it as a plain value
+            out.extend((f"{path}/{key}/{name}", sub) for name, sub in value.items()
+                       if key != "properties" or isinstance(sub, (dict, bool)))
     for key in _SCHEMA_LISTS:
         if key in node:
             value = node[key]
@@ -88,15 +91,21 @@ def _resolve(root: dict[str, Any], ref: str) -> Any:
     return node
 
 
-def check_schema(schema: Any, where: str, param: str) -> None:
-    """Raise a 400 naming ``where`` (e.g. "response_format 'answer'") if the schema is malformed,
-    nests deeper than ``MAX_SCHEMA_DEPTH`` or its smallest instance exceeds ``MAX_INSTANCE_VALUES``."""
+def schema_problem(schema: Any) -> str | None:
+    """What is wrong with the schema (malformed, nested deeper than ``MAX_SCHEMA_DEPTH``, smallest
+    instance over ``MAX_INSTANCE_VALUES``), with where in it; None when nothing is."""
     try:
         _check(schema)
     except _Bad as bad:
-        at = f" at '{bad.path}'" if bad.path else ""
-        raise InvalidRequest(f"Invalid schema for {where}{at}: {bad.what}", param=param,
-                             code="invalid_json_schema") from None
+        return f"at '{bad.path}': {bad.what}" if bad.path else bad.what
+    return None
+
+
+def check_schema(schema: Any, where: str, param: str) -> None:
+    """A 400 in OpenAI's words naming ``where`` (e.g. "response_format 'answer'") for ``schema_problem``."""
+    if (problem := schema_problem(schema)) is not None:
+        sep = " " if problem.startswith("at '") else ": "
+        raise InvalidRequest(f"Invalid schema for {where}{sep}{problem}", param=param, code="invalid_json_schema")
 
 
 def _check(schema: Any) -> None:

@@ -48,7 +48,8 @@ Block = Annotated[
     Annotated[TextBlock, Tag("text")] | Annotated[ToolUseBlock, Tag("tool_use")]
     | Annotated[ToolResultBlock, Tag("tool_result")] | Annotated[ThinkingBlock, Tag("thinking")]
     | Annotated[OtherBlock, Tag("other")],
-    Discriminator(lambda v: v.get("type") if isinstance(v, dict) and v.get("type") in _BLOCKS else "other"),
+    Discriminator(lambda v: v["type"] if isinstance(v, dict) and isinstance(v.get("type"), str)
+                  and v["type"] in _BLOCKS else "other"),
 ]
 
 

@@ -61,6 +61,7 @@ def test_negative_and_oversized_dimensions_are_400s(firedrill_server: FiredrillS
 ANTHROPIC_CRASHES = {
     "tool_choice.type a list": {**MSG, "tools": [{"name": "f", "input_schema": {"type": "object"}}],
                                 "tool_choice": {"type": ["auto"]}},
+    "content block type a list": {**MSG, "messages": [{"role": "user", "content": [{"type": ["text"]}]}]},
     "input_schema a string": {**MSG, "tools": [{"name": "f", "input_schema": "object"}]},
     "properties a list": {**MSG, "tools": [{"name": "f", "input_schema": {"type": "object", "properties": []}}]},
     "text with an unpaired surrogate": b'{"model":"claude-sonnet-4-5","max_tokens":5,'

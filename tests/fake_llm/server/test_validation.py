@@ -151,3 +151,20 @@ def test_anthropic_validation_speaks_anthropic(firedrill_server: FiredrillServer
         claude.messages.create(model="claude-3-5-haiku-latest", max_tokens=10,
                                messages=[{"role": "user", "content": "word " * (window + 99)}])
     assert caught.value.body["error"]["message"].startswith("prompt is too long: ")  # type: ignore[index]
+
+
+def test_unknown_models_404_in_each_providers_words(client: openai.OpenAI, claude: anthropic.Anthropic) -> None:
+    with pytest.raises(openai.NotFoundError) as caught:
+        client.chat.completions.create(model="gpt-nope", messages=HI)  # type: ignore[arg-type]
+    assert caught.value.body["code"] == "model_not_found" and caught.value.body["param"] == "model"  # type: ignore[index]
+    with pytest.raises(anthropic.NotFoundError) as missing:
+        claude.messages.create(model="claude-nope", max_tokens=10, messages=HI)  # type: ignore[arg-type]
+    assert missing.value.body["error"] == {"type": "not_found_error", "message": "model: claude-nope"}  # type: ignore[index]
+
+
+def test_the_sdks_odd_but_valid_tool_schemas_are_accepted(claude: anthropic.Anthropic) -> None:
+    """anthropic-sdk-python's own all-params request gives properties as bare values."""
+    m = claude.messages.create(model="claude-sonnet-4-5", max_tokens=100, messages=HI,  # type: ignore[arg-type]
+                               tools=[{"name": "name", "input_schema": {"type": "object", "properties": {
+                                   "location": "bar", "unit": "bar"}, "required": ["location"]}}])
+    assert m.stop_reason in ("end_turn", "tool_use")
