@@ -256,8 +256,9 @@ class Provider:
             checks.chat(body)
             model, request, options = openai.parse_chat(body)
         profile = self.catalog.resolve(model)
-        checks.context_window("anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE
-                              else "chat", [m.content for m in request.messages], profile.context_window)
+        kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
+        checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
+        checks.context_window(kind, [m.content for m in request.messages], profile.context_window)
         retry = _retry_count(headers)
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         info = RequestInfo(key=self._request_key(raw, retry), flavour=flavour, route=route, model=model,

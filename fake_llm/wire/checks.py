@@ -132,6 +132,18 @@ def embeddings(body: dict[str, Any]) -> EmbeddingsRequest:
     return req
 
 
+def output_limit(flavour: str, requested: int | None, model: str, limit: int | None) -> None:
+    """A 400 when the request asks for more output tokens than the model can write."""
+    if requested is None or limit is None or requested <= limit:
+        return
+    if flavour == "anthropic":
+        raise InvalidRequest(f"max_tokens: {requested} > {limit}, which is the maximum allowed number of output "
+                             f"tokens for {model}", param="max_tokens")
+    param = "max_output_tokens" if flavour == "responses" else "max_tokens"
+    raise InvalidRequest(f"{param} is too large: {requested}. This model supports at most {limit} completion "
+                         f"tokens, whereas you provided {requested}.", param=param, code="invalid_value")
+
+
 def context_window(flavour: str, texts: list[str], window: int) -> None:
     """A 400 in the flavour's words when the prompt is longer than the model's context window."""
     tokens = context_overflow(texts, window)

@@ -9,6 +9,8 @@ the full usage object; streamed, it is the named ``response.*`` events in order.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 from typing import Any
 
@@ -91,13 +93,10 @@ def parse(body: dict[str, Any], history: tuple[Message, ...] = ()) -> tuple[str,
 
 def _echo(body: dict[str, Any]) -> dict[str, Any]:
     """The request's settings as the Response object repeats them, with the API's defaults."""
-    tools = []
-    for t in body.get("tools") or ():
-        if t.get("type") == "function":
-            tools.append({"type": "function", "name": t["name"], "description": t.get("description"),
-                          "parameters": t.get("parameters"), "strict": t.get("strict", True)})
-        else:
-            tools.append(t)
+    # built-in tools (web search, MCP, shell…) are accepted but not simulated, so not echoed either
+    tools = [{"type": "function", "name": t["name"], "description": t.get("description"),
+              "parameters": t.get("parameters"), "strict": t.get("strict", True)}
+             for t in body.get("tools") or () if t.get("type") == "function"]
     text = {"format": {"type": "text"}, "verbosity": "medium", **(body.get("text") or {})}
     if text["format"] is None:
         text["format"] = {"type": "text"}
@@ -138,7 +137,11 @@ def _reasoning_item(reply: ModelReply, item_id: str, body: dict[str, Any]) -> di
         summary = [{"type": "summary_text",
                     "text": "**Working out the answer**\n\nI read the question and what I have been given, "
                             "and decided how to respond."}]
-    return {"type": "reasoning", "id": item_id, "summary": summary}
+    item: dict[str, Any] = {"type": "reasoning", "id": item_id, "summary": summary}
+    if "reasoning.encrypted_content" in (body.get("include") or ()):
+        digest = hashlib.blake2b(f"{item_id}:{reply.reasoning_tokens}".encode(), digest_size=48).digest()
+        item["encrypted_content"] = "gAAAAA" + base64.urlsafe_b64encode(digest).decode()
+    return item
 
 
 def _logprobs(reply: ModelReply, start: int = 0, stop: int | None = None) -> list[dict[str, Any]]:

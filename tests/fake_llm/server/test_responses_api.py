@@ -150,3 +150,15 @@ def test_responses_validation(client: openai.OpenAI) -> None:
     with pytest.raises(openai.BadRequestError) as bad:
         client.responses.create(model="gpt-4o", input=[{"type": "function_call_output", "output": "x"}])  # type: ignore[list-item]
     assert bad.value.body["param"] == "input[0].call_id"  # type: ignore[index]
+
+
+def test_encrypted_reasoning_is_returned_when_included(client: openai.OpenAI) -> None:
+    r = client.responses.create(model="o4-mini", input="What is 2+2?", store=False,
+                                include=["reasoning.encrypted_content"])
+    reasoning = r.output[0]
+    assert reasoning.type == "reasoning" and reasoning.encrypted_content  # type: ignore[union-attr]
+    # a stateless client sends the reasoning item back with the next turn
+    again = client.responses.create(model="o4-mini", store=False, input=[
+        {"role": "user", "content": "What is 2+2?"}, reasoning.model_dump(exclude_none=True),
+        *[o.model_dump(exclude_none=True) for o in r.output[1:]], {"role": "user", "content": "And 3+3?"}])
+    assert again.status == "completed" and again.output_text

@@ -168,3 +168,19 @@ def test_the_sdks_odd_but_valid_tool_schemas_are_accepted(claude: anthropic.Anth
                                tools=[{"name": "name", "input_schema": {"type": "object", "properties": {
                                    "location": "bar", "unit": "bar"}, "required": ["location"]}}])
     assert m.stop_reason in ("end_turn", "tool_use")
+
+
+def test_max_tokens_above_what_the_model_can_write(firedrill_server: FiredrillServer, client: openai.OpenAI) -> None:
+    limit = firedrill_server.provider.catalog.resolve("gpt-4o").max_output_tokens
+    assert limit is not None
+    error = _chat_error(client, max_completion_tokens=limit + 1)
+    assert error["param"] == "max_tokens" and error["message"] == (
+        f"max_tokens is too large: {limit + 1}. This model supports at most {limit} completion tokens, whereas "
+        f"you provided {limit + 1}.")
+    assert client.chat.completions.create(model="gpt-4o", messages=HI, max_completion_tokens=limit)  # type: ignore[arg-type]
+    profile = firedrill_server.provider.catalog.resolve("claude-sonnet-4-5")
+    r = httpx.post(f"{firedrill_server.url}/v1/messages", headers={"x-api-key": "k", "anthropic-version": "2023-06-01"},
+                   json={"model": "claude-sonnet-4-5", "max_tokens": 10**6, "messages": HI})
+    assert r.status_code == 400 and r.json()["error"]["message"] == (
+        f"max_tokens: 1000000 > {profile.max_output_tokens}, which is the maximum allowed number of output tokens "
+        f"for {profile.version}")
