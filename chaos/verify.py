@@ -1,13 +1,14 @@
 """Eval cases drill-side: add and remove them in the journal, and verify them against the drill's world.
 
 Verification rebuilds the drill's world from its journal at three moments and asks each case's
-question there, ``PROBES`` times (faults that hit a fraction of requests hit some probes, not
-others):
+question there, straight to the model past any cache or kill switch, ``PROBES`` times (faults
+that hit a fraction of requests hit some probes, not others):
 
 - healthy, just before the incident started: every probe must pass;
-- the incident, just before the team first changed anything after the page: a probe must fail,
-  and the failure must concern the incident (a fault touched the probe, or the drill's own
-  harmed requests asked this question);
+- the incident, as nobody's response changed it (``INCIDENT_AFTER_S`` after its faults started,
+  without the team's actions): a probe must fail, and the failure must concern the incident (a
+  fault touched the probe, the drill's own harmed requests asked this question, or it fails
+  consistently where the healthy world passed);
 - after the mitigation, at the drill's end: ``AFTER_PASS_SHARE`` of the probes must pass (a backup
   model a tier down misses now and then, within the tolerance the scorer allows a restored feature).
 
@@ -34,10 +35,11 @@ from fake_llm.world.feature import Answer
 from fake_llm.world.world import World
 from scorecards.assertions import AssertionError_, Observed, describe, parse, passes, trivial_case
 from scorecards.evals import EvalCase, Verdict, cases
-from scorecards.harm import harm_kind, profile
-from scorecards.stages import incident_moment
+from scorecards.harm import harm_kind
 
 PROBES = 8
+INCIDENT_AFTER_S = 110.0
+SYSTEM = {"runner", "world", "facilitator"}
 AFTER_PASS_SHARE = 0.75  # after a mitigation to a backup model a tier down, an occasional miss is its normal
 TRAFFIC_REPLAY_S = 120.0
 
@@ -101,6 +103,7 @@ class _Probe:
     passed: list[bool]
     touched: list[bool]
     text: str
+    truth: str | None = None  # the golden answer's key in this world (None for a question the KB lacks)
 
 
 def verify(log: EventLog, drill_id: str, scenario: Scenario, *, record: bool = True) -> list[Verdict]:
@@ -113,18 +116,23 @@ def verify(log: EventLog, drill_id: str, scenario: Scenario, *, record: bool = T
     gt = scenario.ground_truth
     starts = [e.t_s for e in events if e.kind is EventKind.FAULT_STARTED]
     healthy_s = max(0.0, min([gt.started_s, *starts]) - 1.0)
-    incident_s = incident_moment(profile(events, scenario))
+    # the incident as nobody's response changed it, late in a minute (per-minute quotas hold that minute's traffic)
+    incident_s = min(max([gt.started_s, *[t for t in starts if t <= gt.started_s + 300]]) + INCIDENT_AFTER_S,
+                     events[-1].t_s)
     end_s = events[-1].t_s + 1.0
     slo = scenario.world.latency_slo_ms
     harmed = {str(e.data.get("question", "")).strip().lower() for e in events
               if e.kind is EventKind.REQUEST and e.t_s >= gt.started_s and harm_kind(e.data, slo) is not None}
     todo = [c for c in eval_cases if trivial_case(c.assertions) is None]
     seen: dict[str, dict[str, _Probe]] = {c.case_id: {} for c in todo}
-    moments = {"healthy": healthy_s, "incident": incident_s, "after": end_s}
-    for t, world in _worlds(events, scenario, seed, sorted(set(moments.values()))):
-        for label in (n for n, at in moments.items() if at == t):
+    untouched = [e for e in events if not (e.kind is EventKind.ACTION and e.actor not in SYSTEM)]
+    for t, world in _worlds(untouched, scenario, seed, sorted({healthy_s, incident_s})):
+        for label in [n for n, at in (("healthy", healthy_s), ("incident", incident_s)) if at == t]:
             for c in todo:
                 seen[c.case_id][label] = _probe(world, c)
+    for _t, world in _worlds(events, scenario, seed, [end_s]):
+        for c in todo:
+            seen[c.case_id]["after"] = _probe(world, c)
     verdicts = []
     for c in eval_cases:
         reason = trivial_case(c.assertions)
@@ -140,11 +148,15 @@ def verify(log: EventLog, drill_id: str, scenario: Scenario, *, record: bool = T
 
 def _verdict(c: EvalCase, probes: dict[str, _Probe], harmed: set[str]) -> Verdict:
     healthy, during, after = probes["healthy"], probes["incident"], probes["after"]
-    ok_healthy = all(healthy.passed)
+    # where the incident changed the truth itself (documents updated, the index left stale), the world before
+    # it answered the old truth rightly: only the state after the mitigation can show the case passing
+    truth_changed = healthy.truth != after.truth
+    ok_healthy = all(healthy.passed) or truth_changed
     ok_after = sum(after.passed) >= AFTER_PASS_SHARE * len(after.passed)
     failed = not all(during.passed)
     concerns = failed and (any(t and not p for p, t in zip(during.passed, during.touched, strict=True))
-                           or c.question.strip().lower() in harmed)
+                           or c.question.strip().lower() in harmed
+                           or (all(healthy.passed) and sum(during.passed) <= len(during.passed) / 2))
     what = describe(c.assertions)
     if not ok_healthy:
         reason = (f"fails in the healthy world before the incident ({healthy.text[:80]!r}): {what} does not describe "
@@ -156,6 +168,9 @@ def _verdict(c: EvalCase, probes: dict[str, _Probe], harmed: set[str]) -> Verdic
         reason = "fails during the incident for reasons of its own: no fault touched this question"
     elif not ok_after:
         reason = f"still fails after the mitigation ({after.text[:80]!r}): fix the expectation or the mitigation"
+    elif truth_changed:
+        reason = ("fails in the incident and passes after the mitigation (the incident changed the right answer, "
+                  "so the world before it is not a check)")
     else:
         reason = "passes healthy, fails in the incident, passes after the mitigation"
     return Verdict(c.case_id, ok_healthy, failed, ok_after, concerns, None, reason, during.text, after.text)
@@ -163,15 +178,20 @@ def _verdict(c: EvalCase, probes: dict[str, _Probe], harmed: set[str]) -> Verdic
 
 def _probe(world: World, c: EvalCase) -> _Probe:
     passed, touched, text = [], [], ""
+    q = world.question_for(c.question)
+    ctl = world.controls
+    # an eval tests the AI pipeline: past a cache, the kill switch or a disabled topic, to the model (as a replay)
+    direct = not ctl.feature_on or ctl.fallback in ("cached", "unavailable") or q.topic in ctl.disabled_topics
     for i in range(PROBES):
-        a = world.probe(c.question, user=f"eval-{i + 1}", segment=c.segment)
+        a = world.feature.ask(trace_id=f"probe-{c.case_id}-{i}", t_s=world.now_s(), user=f"eval-{i + 1}",
+                              segment=c.segment, question=q, direct=direct)
         o = _observed(a)
         ok = passes(c.assertions, o)
         passed.append(ok)
         touched.append(bool(a.faults) or a.status == "error")
         if not text or not ok:
             text = a.text or f"[{a.status}: {a.error_type}]"
-    return _Probe(passed, touched, text)
+    return _Probe(passed, touched, text, f"{q.id}:{world.kb.expected(q)}")
 
 
 def _observed(a: Answer) -> Observed:

@@ -14,11 +14,14 @@ The templates (this folder's ``*.yaml``) are ordinary playbooks whose steps may 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from chaos.eventlog import EventLog
+from chaos.events import EventKind
 from chaos.playbook import Playbook
 from chaos.scenario import Scenario
 from chaos.taxonomy import Cause, Symptom
@@ -106,3 +109,54 @@ def playbook(name: str, s: Scenario) -> Playbook:
     for rule in doc["rules"]:
         rule["do"] = [x for step in rule["do"] for x in _expand(step, s)] or [{"note": "nothing to do"}]
     return Playbook.model_validate(doc)
+
+
+def add_eval_cases(log: EventLog, drill_id: str, s: Scenario, *, most: int = 4) -> list[str]:
+    """What a team writes in the post-mortem: cases from the drill's own harmed traces, asserting the
+    golden answer and, for the dimension the incident broke, latency, cost or no refusal."""
+    from chaos.drill import world_config
+    from chaos.verify import add_case
+    from fake_llm.world.feature import DONT_KNOW_MARKERS
+    from fake_llm.world.world import World
+    from scorecards.harm import HarmKind, harm_kind
+
+    events = list(log.events(drill_id))
+    seed = log.drill(drill_id).seed
+    world = World(world_config(s), seed=seed)
+    from chaos.engine import FaultEngine
+    from chaos.faults.registry import build_fault
+
+    engine = FaultEngine(seed=seed)
+    engine.bind(world.provider, world=world)
+    for e in events:  # the incident's own changes to the truth (documents updated), as the drill made them
+        if e.kind is EventKind.FAULT_STARTED:
+            d = e.data
+            engine.add(build_fault(d["type"], id=d["fault_id"], params=d["params"], target=d["target"], seed=seed))
+    slo = s.world.latency_slo_ms
+    normal = [e.data["cost_usd"] for e in events if e.kind is EventKind.REQUEST and e.t_s < s.ground_truth.started_s
+              and e.data["status"] == "ok"]
+    normal_cost = sum(normal) / len(normal) if normal else 0.0
+    added: list[str] = []
+    seen: set[str] = set()
+    for e in events:
+        if e.kind is not EventKind.REQUEST or e.t_s < s.ground_truth.started_s or len(added) >= most:
+            continue
+        d = e.data
+        text = str(d.get("question", ""))
+        key = world.kb.expected(world.question_for(text))
+        kind = harm_kind(d, slo)
+        costly = normal_cost > 0 and float(d.get("cost_usd") or 0) > 2 * normal_cost
+        if text in seen or (kind in (None, HarmKind.UNAVAILABLE) and not costly):
+            continue
+        seen.add(text)
+        checks: list[dict[str, object]] = [
+            {"type": "icontains", "value": key} if key is not None else  # the KB lacks it: saying so is right
+            {"type": "regex", "value": "(?i)" + "|".join(re.escape(m) for m in DONT_KNOW_MARKERS)}]
+        if kind is HarmKind.SLOW:
+            checks.append({"type": "latency", "value": slo})
+        elif kind is HarmKind.REFUSED:
+            checks.append({"type": "not-refusal"})
+        elif costly:
+            checks.append({"type": "cost", "value": round(1.5 * normal_cost, 6)})
+        added.append(add_case(log, drill_id, question=text, assertions=checks, segment=str(d.get("segment"))).case_id)
+    return added
