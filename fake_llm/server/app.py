@@ -92,6 +92,28 @@ class EventStream(Response):
         await send({"type": "http.response.body", "body": self.body})
 
 
+class LargeBody(Response):
+    """A big answer (26 MB of embeddings) sent in 1 MB pieces under one Content-Length: one write
+    of it copied it whole on the event loop, and flow control now lets others in between pieces."""
+
+    def __init__(self, body: bytes, status: int, headers: dict[str, str]) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = body
+        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()
+                            if k.lower() != "content-length"]
+        self.raw_headers.append((b"content-length", str(len(body)).encode()))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        view = memoryview(self.body)
+        for start in range(0, len(view), LARGE_BODY_PIECE):
+            end = start + LARGE_BODY_PIECE
+            await send({"type": "http.response.body", "body": bytes(view[start:end]), "more_body": end < len(view)})
+
+
+LARGE_BODY_BYTES = 2 * 1024 * 1024
+LARGE_BODY_PIECE = 1024 * 1024
 HEAVY_BODY_BYTES = 32 * 1024
 HEAVY_WORKERS = 1  # one at a time: more threads only fight the event loop for the GIL
 _HEAVY_MARKS = (b"schema", b'"tools"')  # structured outputs and tool arguments: schema expansion
@@ -159,6 +181,8 @@ class ProviderRoutes:
                                      headers=result.headers, media_type="text/event-stream")
         if self.scale and result.latency_s:
             await self._until(arrived + result.latency_s * self.scale)
+        if result.body is not None and len(result.body) > LARGE_BODY_BYTES:
+            return LargeBody(result.body, result.status, result.headers)
         return Response(result.body, status_code=result.status, headers=result.headers,
                         media_type=result.headers.get("content-type", "application/json"))
 

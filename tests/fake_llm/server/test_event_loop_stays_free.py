@@ -58,3 +58,12 @@ def test_what_counts_as_heavy() -> None:
     schema = {**_chat("hi"), "response_format": {"type": "json_schema", "json_schema": {"name": "a", "schema": {}}}}
     assert is_heavy("/v1/chat/completions", json.dumps(schema).encode())
     assert is_heavy("/v1/chat/completions", json.dumps({**_chat("hi"), "tools": []}).encode())
+
+
+def test_a_large_answer_arrives_whole_with_its_content_length() -> None:
+    body = {"model": "text-embedding-3-large", "input": [f"runbook line {i}" for i in range(400)]}
+    with ServerThread(create_app(latency_scale=0)) as srv, httpx.Client(base_url=srv.url, headers=AUTH) as client:
+        r = client.post("/v1/embeddings", json=body, timeout=60)
+    assert r.status_code == 200
+    assert int(r.headers["content-length"]) == len(r.content) > 2 * 1024 * 1024  # sent in pieces
+    assert [d["index"] for d in r.json()["data"]] == list(range(400))
