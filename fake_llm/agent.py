@@ -34,6 +34,7 @@ _SYNONYMS = {"rain": "weather", "raining": "weather", "forecast": "weather", "te
              "sunny": "weather", "cold": "weather", "hot": "weather", "warm": "weather", "clock": "time",
              "stock": "price", "share": "price", "translate": "translation", "email": "mail"}
 _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|and what about|same for|now|also|then)\b", re.I)
+_DOC_TAG = re.compile(r"\[doc:[^\]]*\]\s*")
 _OUTPUT_TOOL = re.compile(r"^final_(?:result|output|answer)", re.I)
 
 
@@ -158,8 +159,9 @@ def _calls_for(tool: Tool, text: str, rng: random.Random, today: date | None) ->
 
 
 def plan(tools: tuple[Tool, ...], tool_choice: str | None, parallel: bool, turn: Turn, context: str,
-         rng: random.Random, answer: str) -> list[ToolCall]:
-    """The tool calls to make now; empty when the model should answer in text."""
+         rng: random.Random, answer: str, *, answered: bool = True) -> list[ToolCall]:
+    """The tool calls to make now; empty when the model should answer in text. ``answered``: whether
+    the context already answers the question (if not, a search tool is worth a call)."""
     if not tools or tool_choice == "none":
         return []
     text = "\n".join([turn.question, *(r.output for r in turn.results), context])
@@ -171,6 +173,8 @@ def plan(tools: tuple[Tool, ...], tool_choice: str | None, parallel: bool, turn:
     functions = [t for t in tools if not is_output_tool(t)]
     outputs = [t for t in tools if is_output_tool(t)]
     needed = _needed(functions, turn, rng, today)
+    if not needed and not answered and not turn.results and (search := _search_tool(functions)):
+        needed = _calls_for(search, turn.question, rng, today)
     done = {(c.name, _canon(c.arguments)) for c in turn.calls}
     done_names = {c.name for c in turn.calls}
     planned_names = [c.name for c in needed]
@@ -201,6 +205,21 @@ def _needed(functions: list[Tool], turn: Turn, rng: random.Random, today: date |
         chosen = [t for score, _, t in scored if score >= 2 and (score >= 4 or score == top)]
     text = turn.question
     return [call for tool in chosen for call in _calls_for(tool, text, rng, today)]
+
+
+_SEARCH_WORDS = frozenset("search retrieve retrieval lookup query knowledge docs doc documentation kb faq wiki rag "
+                          "handbook manual policies policy articles".split())
+
+
+def _search_tool(functions: list[Tool]) -> Tool | None:
+    """A tool that looks things up (``search_docs``, ``query_knowledge_base``): what a model calls for a
+    question its context does not answer."""
+    for tool in functions:
+        described = tool.description.lower()
+        if _SEARCH_WORDS & set(words_of(tool.name)) or any(
+                cue in described for cue in ("search", "knowledge base", "documentation", "look up", "retriev")):
+            return tool
+    return None
 
 
 def _noun(name: str) -> str:
@@ -237,7 +256,11 @@ def answer(turn: Turn, calls_by_id: dict[str, ToolCall]) -> str | None:
         noun = _noun(result.name)
         about = ", ".join(str(v) for v in (call.arguments.values() if call else []) if isinstance(v, str | int | float)
                           and not isinstance(v, bool))[:80]
-        body = readable(result.output)
+        body = _DOC_TAG.sub("", readable(result.output)).strip()
+        if _search_tool([Tool(result.name)]) is not None:  # retrieved text: answer with what answers the question
+            ranked = rank(turn.question, (Passage(body),))
+            sentences.append(" ".join(c.sentence for c in ranked[:2]) or body[:400])
+            continue
         if len(body) > 400:
             ranked = rank(turn.question, (Passage(body),))
             body = " ".join(c.sentence for c in ranked[:2]) or body[:400]

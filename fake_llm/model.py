@@ -232,7 +232,8 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
     else:
         text, source, cited = _answer(prompt, profile, rng)
     context = "\n".join(p.text for p in prompt.passages)
-    calls = agent.plan(request.tools, request.tool_choice, request.parallel_tool_calls, turn, context, rng, text)
+    calls = agent.plan(request.tools, request.tool_choice, request.parallel_tool_calls, turn, context, rng, text,
+                       answered=source in (AnswerSource.CONTEXT, AnswerSource.GENERAL))
     if calls:
         return reply("", FinishReason.TOOL_CALLS, AnswerSource.TOOL, tool_calls=calls)
     schema = request.json_schema

@@ -208,3 +208,21 @@ def test_openai_agents_handoff_then_the_specialists_tool(server: FiredrillServer
     result = asyncio.run(Runner.run(triage, "Where is the refund for order 5521?", max_turns=6))
     assert result.last_agent.name == "Refund agent" and len(result.raw_responses) == 3
     assert "issued on 2026-11-02" in result.final_output
+
+
+def test_a_rag_agent_searches_when_its_context_does_not_answer(server: FiredrillServer) -> None:
+    agent = _pydantic_ai_openai(server, "gpt-4o", instructions="Answer only from the context or your tools.")
+    queries: list[str] = []
+
+    @agent.tool_plain
+    def search_docs(query: str) -> str:
+        """Search the product documentation."""
+        queries.append(query)
+        return ("[doc:auth-2] To reset your password, open Settings > Security and choose Reset password. "
+                "The link is valid for 30 minutes.")
+
+    result = agent.run_sync("How do I reset my password?")
+    assert queries == ["reset my password"]
+    assert "Settings > Security" in result.output and result.usage.requests == 2
+    greeting = agent.run_sync("Hello!")
+    assert greeting.usage.requests == 1 and len(queries) == 1
