@@ -103,6 +103,12 @@ class DrillClock:
                 return False
         return True
 
+    def rebase(self) -> None:
+        """Drill time now is where the model stands (a resumed drill, fast-forwarded to its journal's end)."""
+        with self._cond:
+            self._origin_s = self._paused_at_s = float(self.env.now)
+            self._origin_real = time.monotonic()
+
     def wake(self) -> None:
         """Something new was scheduled from another thread: look at the next event again."""
         with self._cond:

@@ -66,9 +66,12 @@ def start_live_drill(
     facilitator_token: str | None = None,
     latency_scale: float = 0.0,
     masked: bool = False,
+    resume: str | None = None,
 ) -> LiveDrill:
+    """Start a live drill, or with ``resume`` continue an interrupted one from its journal."""
     drill_id = f"spin-{secrets.token_hex(3)}" if masked else None  # an id that does not name the scenario
-    drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked)
+    drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked,
+                  resume=resume)
     live = serve_drill(drill, host=host, port=port, responder_token=responder_token,
                        facilitator_token=facilitator_token, latency_scale=latency_scale)
     drill.start()

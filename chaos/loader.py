@@ -16,8 +16,8 @@ from chaos.errors import FaultError, ScenarioError
 from chaos.faults.registry import build_fault
 from chaos.scenario import Scenario
 from chaos.yaml_lines import LineLoader, line_of
+from scenarios import SCENARIO_DIR
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 M = TypeVar("M", bound=BaseModel)
 
 

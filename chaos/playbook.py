@@ -29,6 +29,7 @@ from chaos.errors import DrillError
 from chaos.loader import read_yaml, validate
 from chaos.oncall import OnCallView
 from chaos.taxonomy import Action, parse_action
+from scenarios import PLAYBOOK_DIR
 
 if TYPE_CHECKING:
     from chaos.drill import Drill
@@ -93,9 +94,9 @@ def load_playbook(path: str | Path) -> Playbook:
     p = Path(path)
     if (
         not p.exists()
-        and (Path(__file__).resolve().parent.parent / "scenarios" / "playbooks" / f"{path}.yaml").exists()
+        and (PLAYBOOK_DIR / f"{path}.yaml").exists()
     ):
-        p = Path(__file__).resolve().parent.parent / "scenarios" / "playbooks" / f"{path}.yaml"
+        p = PLAYBOOK_DIR / f"{path}.yaml"
     return validate(Playbook, read_yaml(p), p)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import random
+import signal
+import sys
 import time
 
 import click
@@ -57,8 +59,35 @@ def _progress(live: LiveDrill) -> Text:
     )
 
 
+def _interrupted(console: Console, log: EventLog) -> None:
+    """Say which drills were interrupted; offer to resume one, else mark them interrupted for good."""
+    for record in [r for r in log.drills() if r.interrupted]:
+        count, last_s = log.extent(record.id)
+        console.print(f"[yellow]drill {record.id} ({record.scenario_id}) was interrupted at {clock_label(last_s)} on "
+                      f"the drill clock ({count} events journaled).[/yellow] Continue it with "
+                      f"[bold]firedrill run --resume {record.id}[/bold].")
+        if sys.stdin.isatty() and click.confirm(f"Resume {record.id} now?", default=False):
+            raise _Resume(record.id)
+        log.mark_interrupted(record.id)
+        console.print(f"  marked {record.id} interrupted; it is scored as far as it got "
+                      f"(firedrill score {record.id})")
+
+
+class _Resume(Exception):
+    def __init__(self, drill_id: str) -> None:
+        self.drill_id = drill_id
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM (and SIGHUP) end the drill as cleanly as Ctrl-C: journal committed, drill ended."""
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, stop)
+
+
 def _run_live(
-    scenario: Scenario,
+    scenario: Scenario | None,
     *,
     speed: float | None,
     seed: int | None,
@@ -67,11 +96,25 @@ def _run_live(
     port: int,
     hide_title: bool,
     for_s: float | None,
+    resume: str | None = None,
 ) -> None:
     console = Console()
+    log = EventLog()
+    if resume is None:
+        try:
+            _interrupted(console, log)
+        except _Resume as chosen:
+            resume = chosen.drill_id
+    if resume is not None:
+        scenario = log.scenario(resume)
+        hide_title = resume.startswith("spin-")
+        console.print(f"resuming drill {resume}: replaying its journal…")
+    assert scenario is not None
+    _stop_on_sigterm()
     live = start_live_drill(
         scenario,
-        log=EventLog(),
+        log=log,
+        resume=resume,
         speed=speed,
         seed=seed,
         team=team,
@@ -122,6 +165,8 @@ def _run_live(
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=0, show_default=True, help="0 picks a free port.")
 @click.option("--for-s", type=float, hidden=True, help="Stop after this many real seconds (demos and tests).")
+@click.option("--resume", "resume", metavar="DRILL_ID",
+              help="Continue an interrupted drill: its state is rebuilt by replaying its journal.")
 def run(
     scenario: str | None,
     speed: float | None,
@@ -130,10 +175,14 @@ def run(
     host: str,
     port: int,
     for_s: float | None,
+    resume: str | None,
 ) -> None:
     """Start a live drill (the onboarding walkthrough when no SCENARIO is given)."""
+    if resume and scenario:
+        raise click.UsageError("--resume continues a drill of its own scenario: give no SCENARIO with it")
     _run_live(
-        load_scenario(scenario or ONBOARDING),
+        None if resume else load_scenario(scenario or ONBOARDING),
+        resume=resume,
         speed=speed,
         seed=seed,
         team=team,

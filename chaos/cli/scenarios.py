@@ -67,8 +67,8 @@ def _simulate(
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per drill on stdout.")
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Event log file (default $FIREDRILL_HOME/firedrill.sqlite3).",
+    type=click.Path(path_type=Path),
+    help="Journal directory or file (default $FIREDRILL_HOME/drills/, one file per drill).",
 )
 def simulate(
     scenario: str | None, playbook: str, run_all: bool, seed: int | None, as_json: bool, db: Path | None

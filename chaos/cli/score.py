@@ -9,24 +9,34 @@ from rich.console import Console
 from rich.table import Table
 
 from chaos.cli import cli
-from chaos.errors import DrillError
+from chaos.errors import DrillError, FiredrillError
 from chaos.eventlog import EventLog
-from chaos.loader import load_scenario
 from chaos.scenario import Scenario
 
 
 def _db_option(func):  # type: ignore[no-untyped-def]
     return click.option(
         "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        help="Event log file (default $FIREDRILL_HOME/firedrill.sqlite3).",
+        type=click.Path(path_type=Path),
+        help="Journal directory or file (default $FIREDRILL_HOME/drills/, one file per drill).",
     )(func)
 
 
 def _open(db: Path | None, drill_id: str) -> tuple[EventLog, Scenario]:
+    """The drill's journal and the scenario as it was drilled (kept in the journal, never today's file)."""
     log = EventLog(db)
     record = log.drill(drill_id)
-    return log, load_scenario(record.scenario_id)
+    scenario = log.scenario(drill_id)
+    _warn(log)
+    if record.interrupted:
+        click.secho(f"note: drill {drill_id} was interrupted before its end (the runner stopped); "
+                    "it is scored as far as it got", fg="yellow", err=True)
+    return log, scenario
+
+
+def _warn(log: EventLog) -> None:
+    for line in log.damage:
+        click.secho(f"warning: {line}", fg="yellow", err=True)
 
 
 def _card(log: EventLog, drill_id: str, scenario: Scenario):  # type: ignore[no-untyped-def]
@@ -85,8 +95,9 @@ def scores(db: Path | None) -> None:
     last: dict[tuple[str | None, str], float] = {}
     for record in sorted(log.drills(), key=lambda r: (r.created_wall, r.id)):
         try:
-            card = _card(log, record.id, load_scenario(record.scenario_id))
-        except DrillError:
+            card = _card(log, record.id, log.scenario(record.id))
+        except FiredrillError as exc:
+            click.secho(f"warning: {record.id}: {exc}", fg="yellow", err=True)
             continue
         times = {s.name: "—" if s.at_s is None else f"{s.at_s / 60:.1f}m" for s in card.stages}
         key = (record.team, record.scenario_id)
@@ -95,7 +106,7 @@ def scores(db: Path | None) -> None:
         )
         last[key] = card.overall
         table.add_row(
-            record.id,
+            record.id + (" (interrupted)" if record.interrupted else ""),
             record.team or "—",
             record.scenario_id,
             record.created_wall[:16],
@@ -106,6 +117,7 @@ def scores(db: Path | None) -> None:
             trend,
         )
     Console().print(table)
+    _warn(log)
 
 
 @cli.group("eval")

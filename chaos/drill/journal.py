@@ -26,8 +26,12 @@ class Journal:
         self.log = log
         self.drill_id = drill_id
         self._pending: list[Row] = []
+        self.skip = 0  # a resumed drill regenerates this many events that are on disk already
 
     def record(self, t_s: float, kind: EventKind, actor: str, data: dict[str, Any]) -> None:
+        if self.skip > 0:
+            self.skip -= 1
+            return
         self._pending.append((t_s, kind, actor, data))
         if len(self._pending) >= BATCH_EVENTS:
             self.commit()

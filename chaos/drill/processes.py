@@ -75,6 +75,7 @@ class DrillModel:
         self.page_at_s: float | None = (page_at * 60 if page_at is not None else
                                         None if self.incident_start_s is None else
                                         self.incident_start_s + PAGE_FALLBACK_S)
+        self.fault_actor = RUNNER  # who fault events name: the facilitator while an inject or admin call runs
         self._t: float | None = None  # the exact time of the request being served
         self.engine = FaultEngine(seed=seed, now_s=self.now_s)
         self.world = World(world_config(scenario), seed=seed, now_s=self.now_s, hooks=self.engine)
@@ -189,7 +190,7 @@ class DrillModel:
         kind = EventKind.FAULT_STARTED if change.op in ("added", "updated") else EventKind.FAULT_STOPPED
         f = change.fault
         self._tell_status_page(change)
-        self.record(self.now_s(), kind, RUNNER, {"fault_id": f["id"], "type": f["type"], "stage": f["stage"],
+        self.record(self.now_s(), kind, self.fault_actor, {"fault_id": f["id"], "type": f["type"], "stage": f["stage"],
                                                  "params": f["params"], "target": f["target"]})
 
     def _on_change(self, change: Change) -> None:

@@ -18,11 +18,11 @@ from typing import Any, Protocol
 from chaos.actions import apply_action
 from chaos.clock import ClockState, DrillClock, clock_label
 from chaos.drill.journal import Journal
-from chaos.drill.processes import FACILITATOR, DrillModel, Process
+from chaos.drill.processes import FACILITATOR, RUNNER, WORLD, DrillModel, Process
 from chaos.errors import DrillError, DrillNotRunningError, NotFoundError
-from chaos.eventlog import EventLog
-from chaos.events import DrillMode, EventKind
-from chaos.faults.spec import parse_spec
+from chaos.eventlog import EventLog, scenario_text
+from chaos.events import DrillMode, Event, EventKind
+from chaos.faults.spec import FaultSpec, parse_spec
 from chaos.roster import Role
 from chaos.scenario import Scenario
 from chaos.taxonomy import Action, Cause, Symptom
@@ -31,6 +31,10 @@ from fake_llm.errors import FakeLLMError
 from fake_llm.world.feature import Answer
 
 MASKED_TITLE = "a mystery scenario (spin)"
+MODEL_KINDS = {EventKind.DRILL_STARTED, EventKind.PAGE, EventKind.FAULT_STARTED, EventKind.FAULT_STOPPED,
+               EventKind.CHANGE, EventKind.REQUEST, EventKind.METRICS, EventKind.ALERT_FIRED,
+               EventKind.ALERT_RESOLVED, EventKind.DRILL_ENDED}  # what the model writes (the rest are inputs)
+REPLAYED = {EventKind.ACTION, EventKind.HINT, EventKind.FAULT_STARTED, EventKind.FAULT_STOPPED}  # inputs
 DECLARATION_FIELDS = ("started_s", "fraction", "segment", "symptom", "cause", "change_id", "topics")
 
 
@@ -55,16 +59,32 @@ class Drill:
         drill_id: str | None = None,
         responder: Responder | None = None,
         masked: bool = False,
+        resume: str | None = None,
     ) -> None:
+        """``resume`` names an interrupted drill of ``log`` to continue: its state is rebuilt by
+        replaying its journal (the model is deterministic given its seed and the journaled inputs)."""
         self.scenario = scenario
         self.log = log
         self.mode = DrillMode(mode)
         self.live = self.mode is DrillMode.LIVE
+        past: list[Event] = []
+        if resume is not None:
+            record = log.drill(resume)
+            past = list(log.events(resume))
+            log.resume_drill(resume)
+            started = next((e.data for e in past if e.kind is EventKind.DRILL_STARTED), {})
+            seed, team, drill_id = record.seed, record.team, resume
+            speed = speed or started.get("speed")
         self.speed = speed or scenario.speed
         self.seed = scenario.seed if seed is None else seed
         self.masked = masked  # a spin: responders must not learn which scenario this is
-        self.id = log.create_drill(scenario.id, seed=self.seed, mode=self.mode.value, team=team, drill_id=drill_id)
+        if resume is None:
+            self.id = log.create_drill(scenario.id, seed=self.seed, mode=self.mode.value, team=team,
+                                       drill_id=drill_id, scenario=scenario_text(scenario))
+        else:
+            self.id = resume
         self.journal = Journal(log, self.id)
+        self.journal.skip = sum(e.kind in MODEL_KINDS for e in past)
         self.clock = DrillClock(speed=self.speed if self.live else None)
         self.model = DrillModel(scenario, journal=self.journal, clock=self.clock, seed=self.seed)
         self.lock = self.clock.lock
@@ -72,6 +92,49 @@ class Drill:
         self.responder = responder
         self.model.start(drill_id=self.id, speed=self.speed, mode=self.mode.value, team=team,
                          responder=None if responder is None else (lambda: responder.run(self)))
+        if resume is not None:
+            self._replay(past)
+
+    def _replay(self, past: list[Event]) -> None:
+        """Fast-forward the model through the journal's inputs, then carry on live.
+
+        The model regenerates the journal's own events in the same order (it is deterministic given
+        its seed and inputs); the journal skips as many as it already holds, so events lost in the
+        crash (after the last commit) are written now and the journal matches the rebuilt state."""
+        for e in past:
+            if e.actor not in (RUNNER, WORLD) and e.kind in REPLAYED:
+                self._advance_to(e.t_s)
+                self._reapply(e)
+        last_s = past[-1].t_s if past else 0.0
+        self._advance_to(last_s)
+        self.journal.skip = 0
+        self.clock.rebase()
+        self._write(EventKind.DRILL_RESUMED, RUNNER, {"reason": "resumed after an interruption",
+                                                      "replayed_events": len(past)})
+
+    def _advance_to(self, t_s: float) -> None:
+        while not self.model.ended and self.env.peek() <= t_s:
+            self.env.step()
+
+    def _reapply(self, e: Event) -> None:
+        d = e.data
+        if e.kind is EventKind.ACTION:
+            action = Action(d["action"])
+            try:
+                apply_action(self.world, action, d.get("arg"), by=e.actor)
+            except FakeLLMError:
+                return
+            self.model.stop_faults_fixed_by(action, d.get("arg"))
+        elif e.kind is EventKind.HINT:
+            self._hints_used = max(self._hints_used, int(d["index"]) + 1)
+        elif e.kind is EventKind.FAULT_STARTED:
+            spec = FaultSpec(type=d["type"], id=d["fault_id"], params=d["params"], target=d["target"])
+            if any(f.id == d["fault_id"] for f in self.engine.list()):
+                self.engine.replace(self.engine.build(spec))
+            else:
+                self.engine.start(spec)
+        elif e.kind is EventKind.FAULT_STOPPED and any(f.id == d["fault_id"] for f in self.engine.list()):
+            self.engine.remove(d["fault_id"])
 
     # --- what the model holds, read-only to callers ---------------------------------------------
 
@@ -290,11 +353,15 @@ class Drill:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Under the drill lock, in a running drill, journaled before it returns: how the fault
-        admin API changes a live drill's engine."""
+        """The facilitator's fault changes: under the drill lock, in a running drill, journaled (as
+        the facilitator's) before it returns. How ``inject`` and the fault admin API change the engine."""
         with self.lock:
             self._guard()
-            yield
+            self.model.fault_actor = FACILITATOR
+            try:
+                yield
+            finally:
+                self.model.fault_actor = RUNNER
             self.journal.commit()
 
     def reveal(self) -> dict[str, Any]:

@@ -1,0 +1,88 @@
+"""A live drill killed with SIGKILL loses no acknowledged event, and then resumes from its journal
+or is marked interrupted."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from chaos.drill import Drill
+from chaos.eventlog import EventLog
+from chaos.events import EventKind
+
+RUNNER = textwrap.dedent("""
+    import sys, threading
+    from chaos.eventlog import EventLog
+    from chaos.live import start_live_drill
+    from chaos.loader import load_scenario
+    live = start_live_drill(load_scenario("onboarding"), log=EventLog(sys.argv[1]), speed=60,
+                            responder_token="join", facilitator_token="fac")
+    print(live.url, live.drill.id, flush=True)
+    threading.Event().wait()
+""")
+
+
+def acknowledged_notes_then_kill(home: Path, notes_before_kill: int) -> tuple[str, list[str]]:
+    proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(home)], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    url, drill_id = proc.stdout.readline().split()
+    token = httpx.post(f"{url}/drill/join", json={"name": "ana", "role": "scribe"},
+                       headers={"authorization": "Bearer join"}).json()["token"]
+    acked: list[str] = []
+    done = threading.Event()
+
+    def write() -> None:
+        with httpx.Client(headers={"authorization": f"Bearer {token}"}, timeout=5) as client:
+            i = 0
+            while not done.is_set():
+                try:
+                    r = client.post(f"{url}/drill/note", json={"text": f"note {i}"})
+                except httpx.HTTPError:
+                    return  # the runner is gone: this one was never acknowledged
+                if r.status_code == 200:
+                    acked.append(f"note {i}")
+                i += 1
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    while len(acked) < notes_before_kill:
+        time.sleep(0.001)
+    proc.kill()  # SIGKILL, while the writer keeps posting
+    proc.wait()
+    done.set()
+    writer.join()
+    return drill_id, acked
+
+
+@pytest.mark.parametrize("trial", [3, 20, 61])
+def test_kill_9_loses_no_acknowledged_event_and_the_drill_resumes(tmp_path: Path, trial: int) -> None:
+    home = tmp_path / "drills"
+    drill_id, acked = acknowledged_notes_then_kill(home, trial)
+    log = EventLog(home)
+    assert log.drill(drill_id).interrupted
+    events = list(log.events(drill_id))
+    assert [e.seq for e in events] == list(range(1, len(events) + 1))
+    noted = {e.data["text"] for e in events if e.kind is EventKind.NOTE}
+    assert set(acked) <= noted
+    last_s = events[-1].t_s
+    if trial % 2:  # resume: the state is rebuilt from the journal and the drill carries on from where it was
+        drill = Drill(log.scenario(drill_id), log=log, mode="live", resume=drill_id)
+        drill.note("ana", "back")
+        drill.end()
+        after = list(log.events(drill_id))
+        assert after[:len(events)] == events  # nothing rewritten
+        assert drill.now_s() >= int(last_s)  # requests carry exact times inside the one-second step that made them
+        assert drill.paged_at == next((e.t_s for e in after if e.kind is EventKind.PAGE), None)
+        resumed = next(e for e in after if e.kind is EventKind.DRILL_RESUMED)
+        assert resumed.seq > len(events) and after[-1].kind is EventKind.DRILL_ENDED
+        assert log.drill(drill_id).status == "ended"
+    else:
+        assert log.mark_interrupted(drill_id).status == "interrupted"
+        assert list(log.events(drill_id))[-1].data == {"reason": "interrupted", "interrupted": True}
