@@ -102,7 +102,8 @@ class Drill:
         its seed and inputs); the journal skips as many as it already holds, so events lost in the
         crash (after the last commit) are written now and the journal matches the rebuilt state."""
         for e in past:
-            if e.actor not in (RUNNER, WORLD) and e.kind in REPLAYED:
+            paged_by_hand = e.kind is EventKind.PAGE and e.data.get("alert") == FACILITATOR
+            if (e.actor not in (RUNNER, WORLD) and e.kind in REPLAYED) or paged_by_hand:
                 self._advance_to(e.t_s)
                 self._reapply(e)
         last_s = past[-1].t_s if past else 0.0
@@ -125,6 +126,8 @@ class Drill:
             except FakeLLMError:
                 return
             self.model.stop_faults_fixed_by(action, d.get("arg"))
+        elif e.kind is EventKind.PAGE:
+            self.model.page_by_hand()
         elif e.kind is EventKind.HINT:
             self._hints_used = max(self._hints_used, int(d["index"]) + 1)
         elif e.kind is EventKind.FAULT_STARTED:
