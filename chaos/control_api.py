@@ -23,7 +23,7 @@ from starlette.routing import BaseRoute, Route
 from chaos.admin import admin_routes
 from chaos.clock import parse_clock
 from chaos.drill import Drill
-from chaos.errors import DrillError, FiredrillError
+from chaos.errors import DrillError, FiredrillError, InputTooLargeError
 from chaos.http_errors import error_response, refused
 from chaos.roster import Identity, Roster, Standing
 from chaos.taxonomy import parse_action
@@ -51,17 +51,27 @@ def _who(request: Request) -> str:
     return identity.name
 
 
+MAX_BODY_BYTES = 64 * 1024  # every control body is small; a bigger one is a mistake or an attack
+MAX_NOTE_CHARS = 2000
+
+
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
+    if len(raw) > MAX_BODY_BYTES:
+        raise InputTooLargeError(f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
     if not raw:
         return {}
     try:
-        doc = json.loads(raw)
+        doc = json.loads(raw, parse_constant=_no_constant)
     except ValueError:
         raise DrillError("the request body is not valid JSON") from None
     if not isinstance(doc, dict):
         raise DrillError("the request body must be a JSON object")
     return doc
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
 
 
 REFUSALS = {
@@ -130,13 +140,19 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
     async def declare(request: Request) -> Any:
         body = await _body(request)
         if "started" in body:  # "HH:MM" on the drill clock
-            body["started_s"] = parse_clock(str(body.pop("started")))
+            try:
+                body["started_s"] = parse_clock(str(body.pop("started")))
+            except ValueError as exc:
+                raise DrillError(f"started: {exc}") from None
         return await run_in_threadpool(lambda: drill.declare(_who(request), **body))
 
     async def note(request: Request) -> Any:
         text = str((await _body(request)).get("text", "")).strip()
         if not text:
             raise DrillError("a note needs text")
+        if len(text) > MAX_NOTE_CHARS:
+            raise InputTooLargeError(f"a note is at most {MAX_NOTE_CHARS} characters (this one has {len(text)}); "
+                                     "split it or link to a document")
         return await run_in_threadpool(drill.note, _who(request), text)
 
     async def join(request: Request) -> Any:
@@ -181,8 +197,10 @@ def control_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
 
     async def briefing(request: Request) -> Any:
         summary = drill.scenario.public_summary()
-        if drill.masked:
+        if drill.masked:  # a spin: nothing that tells which scenario it is (its length would, too)
             summary.update(id="spin", title=drill.display_title)
+            for key in ("duration_min", "tags", "difficulty"):
+                summary.pop(key, None)
         return {**summary, "drill_id": drill.id, "paged": drill.paged_at is not None}
 
     async def provider_status(request: Request) -> Any:

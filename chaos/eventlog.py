@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import fcntl
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -45,7 +46,8 @@ CREATE TABLE IF NOT EXISTS events (
     data TEXT NOT NULL, wall TEXT NOT NULL, PRIMARY KEY (drill_id, seq)
 );
 """
-ADDED_COLUMNS = {"scenario_text": "TEXT", "scenario_hash": "TEXT"}  # journals older than these lack them
+# journals older than these lack them
+ADDED_COLUMNS = {"scenario_text": "TEXT", "scenario_hash": "TEXT", "facilitator_hash": "TEXT"}
 COLUMNS = "id, scenario_id, seed, team, mode, created_wall, ended_wall, status, scenario_hash"
 DRILL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 FILE_SUFFIXES = (".sqlite3", ".sqlite", ".db")
@@ -96,6 +98,10 @@ def _problem(exc: sqlite3.Error) -> str:
     if "malformed" in text:
         return "the file is malformed (damaged on disk)"
     return text
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(f"firedrill-facilitator:{token}".encode()).hexdigest()
 
 
 def _create_private(path: Path) -> None:
@@ -215,8 +221,10 @@ class EventLog:
     # --- writing -------------------------------------------------------------------------------
 
     def create_drill(self, scenario_id: str, *, seed: int, mode: str, team: str | None = None,
-                     drill_id: str | None = None, scenario: str | None = None) -> str:
-        """A new drill's journal; ``scenario`` is its text as drilled (``scenario_text``)."""
+                     drill_id: str | None = None, scenario: str | None = None,
+                     facilitator_token: str | None = None) -> str:
+        """A new drill's journal; ``scenario`` is its text as drilled (``scenario_text``). Only a hash
+        of the facilitator token is kept: enough to check it, never enough to use it."""
         with self._lock:
             drill_id = drill_id or self._new_id(scenario_id)
             file = self._file(drill_id)
@@ -229,8 +237,9 @@ class EventLog:
             conn = self._connect(file)
             digest = hashlib.sha256(scenario.encode()).hexdigest() if scenario is not None else None
             conn.execute("INSERT INTO drills (id, scenario_id, seed, team, mode, created_wall, ended_wall, status, "
-                         "scenario_text, scenario_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)",
-                         (drill_id, scenario_id, seed, team, mode, _now(), RUNNING, scenario, digest))
+                         "scenario_text, scenario_hash, facilitator_hash) VALUES (?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?)",
+                         (drill_id, scenario_id, seed, team, mode, _now(), RUNNING, scenario, digest,
+                          None if facilitator_token is None else _token_hash(facilitator_token)))
             self._seq[drill_id] = 0
         return drill_id
 
@@ -422,6 +431,11 @@ class EventLog:
         import yaml
 
         return Scenario.model_validate(yaml.safe_load(row[0]))
+
+    def is_facilitator(self, drill_id: str, token: str) -> bool:
+        """Whether ``token`` is this drill's facilitator token."""
+        row = self._conn(drill_id).execute("SELECT facilitator_hash FROM drills WHERE id = ?", (drill_id,)).fetchone()
+        return bool(token and row and row[0]) and hmac.compare_digest(row[0], _token_hash(token))
 
     def export_jsonl(self, drill_id: str) -> Iterator[str]:
         for e in self.events(drill_id):

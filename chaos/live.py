@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from chaos.control_api import control_routes
+from chaos.control_api import control_routes, identify
 from chaos.drill import Drill
 from chaos.eventlog import EventLog
 from chaos.roster import Roster
@@ -70,8 +70,9 @@ def start_live_drill(
 ) -> LiveDrill:
     """Start a live drill, or with ``resume`` continue an interrupted one from its journal."""
     drill_id = f"spin-{secrets.token_hex(3)}" if masked else None  # an id that does not name the scenario
+    facilitator_token = facilitator_token or secrets.token_urlsafe(18)
     drill = Drill(scenario, log=log, mode="live", speed=speed, seed=seed, team=team, drill_id=drill_id, masked=masked,
-                  resume=resume)
+                  resume=resume, facilitator_token=facilitator_token)
     live = serve_drill(drill, host=host, port=port, responder_token=responder_token,
                        facilitator_token=facilitator_token, latency_scale=latency_scale)
     drill.start()
@@ -86,7 +87,8 @@ def serve_drill(drill: Drill, *, host: str = "127.0.0.1", port: int = 0, respond
     routes = [
         *control_routes(drill, roster=roster),
         *web_routes(drill, roster=roster),
-        *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer),
+        *world_routes(drill.world, lock=drill.lock, on_answer=drill.record_answer,
+                      authorize=lambda request: identify(roster, request) is not None),
     ]
     app = create_app(provider=drill.world.provider, latency_scale=latency_scale, extra_routes=routes)
     server = ServerThread(app, host=host, port=port).start()

@@ -20,6 +20,7 @@ from rich.table import Table
 
 from chaos.cli import cli
 from chaos.cli.remote import call, server_options
+from chaos.clock import clock_label
 from chaos.errors import ConnectError
 from chaos.taxonomy import Cause, FallbackMode, Symptom
 
@@ -311,7 +312,21 @@ def declare(started: str | None, fraction: float | None, segment: str | None, sy
         raise click.UsageError("declare at least one of --started, --fraction, --segment, --symptom, --cause, "
                                "--change, --topic")
     result = _post(url, token, "/drill/declare", body)
-    click.echo(f"{result['at']} declared {result['declared']}")
+    click.echo(f"{result['at']} declared: {_declared(result['declared'])}")
+
+
+def _declared(fields: dict[str, Any]) -> str:
+    """``started 14:10, symptom wrong-answers, change CHG-102``: what the journal now says the team believes."""
+    parts = []
+    for key, value in fields.items():
+        if key == "started_s":
+            parts.append(f"started {clock_label(float(value))}")
+        elif key == "fraction":
+            parts.append(f"fraction {float(value):.0%}")
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            parts.append(f"{key.removesuffix('_id')} {shown}")
+    return ", ".join(parts)
 
 
 @cli.command()

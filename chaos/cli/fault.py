@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from chaos.cli import cli
-from chaos.cli.remote import call, parse_pairs, server_options
+from chaos.cli.remote import call, facilitator_options, parse_pairs
 
 
 @cli.group()
@@ -32,7 +32,7 @@ def fault() -> None:
 @click.option("--match-segment", "segments", multiple=True, help="Only requests from this user segment.")
 @click.option("--start-s", type=float, help="Start this many seconds from now.")
 @click.option("--stop-s", type=float, help="Stop this many seconds from now.")
-@server_options
+@facilitator_options
 def add(fault_type: str, params: tuple[str, ...], fault_id: str | None, fraction: float | None,
         first_n: int | None, models: tuple[str, ...], flavours: tuple[str, ...], routes: tuple[str, ...],
         headers: tuple[str, ...], keywords: tuple[str, ...], topics: tuple[str, ...], segments: tuple[str, ...],
@@ -54,7 +54,7 @@ def add(fault_type: str, params: tuple[str, ...], fault_id: str | None, fraction
 
 
 @fault.command("list")
-@server_options
+@facilitator_options
 def list_faults(url: str, token: str) -> None:
     """List the faults on the server."""
     faults = call("GET", url, "/admin/faults", token)["faults"]
@@ -66,7 +66,7 @@ def list_faults(url: str, token: str) -> None:
 
 @fault.command("rm")
 @click.argument("fault_id")
-@server_options
+@facilitator_options
 def rm(fault_id: str, url: str, token: str) -> None:
     """Remove one fault."""
     call("DELETE", url, f"/admin/faults/{fault_id}", token)
@@ -74,7 +74,7 @@ def rm(fault_id: str, url: str, token: str) -> None:
 
 
 @fault.command("clear")
-@server_options
+@facilitator_options
 def clear(url: str, token: str) -> None:
     """Remove every fault."""
     removed = call("POST", url, "/admin/reset", token)["removed"]
@@ -82,12 +82,14 @@ def clear(url: str, token: str) -> None:
 
 
 @fault.command("types")
-@server_options
-def types(url: str, token: str) -> None:
-    """List the fault types the server knows, with their parameters."""
+def types() -> None:
+    """List the fault types firedrill knows, with their parameters (no server needed)."""
+    from chaos.faults.registry import FAULT_TYPES
+
     table = Table("type", "stage", "parameters", "what it does")
-    for name, spec in call("GET", url, "/admin/types", token)["types"].items():
-        table.add_row(name, spec["stage"], ", ".join(spec["params"]), spec["description"])
+    for name, cls in sorted(FAULT_TYPES.items()):
+        params = cls.Params.model_json_schema().get("properties", {})
+        table.add_row(name, cls.stage.value, ", ".join(params), cls.description)
     Console().print(table)
 
 

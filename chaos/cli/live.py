@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.text import Text
 
 from chaos.cli import cli
-from chaos.cli.remote import call, parse_pairs, server_options
+from chaos.cli.remote import call, facilitator_options, parse_pairs
 from chaos.clock import clock_label
 from chaos.eventlog import EventLog
 from chaos.live import LiveDrill, start_live_drill
@@ -27,11 +27,13 @@ ONBOARDING = "onboarding"
 
 def _announce(console: Console, live: LiveDrill, scenario: Scenario, *, hide_title: bool) -> None:
     title = live.drill.display_title if hide_title else f"{scenario.title} [{scenario.difficulty.value}]"
+    pace = (f"speed x{live.drill.speed:g}." if hide_title else  # a spin's length would tell which one it is
+            f"speed x{live.drill.speed:g}: {scenario.duration_min:g} drill minutes take "
+            f"{scenario.duration_min / live.drill.speed:.1f} real minutes.")
     console.print(
         Panel.fit(
             f"[bold]firedrill[/bold] drill [cyan]{live.drill.id}[/cyan]: {title}\n"
-            f"speed x{live.drill.speed:g}: {scenario.duration_min:g} drill minutes take "
-            f"{scenario.duration_min / live.drill.speed:.1f} real minutes. The pager will go off when it goes wrong.",
+            f"{pace} The pager will go off when it goes wrong.",
             title="drill started",
         )
     )
@@ -210,20 +212,21 @@ def drill() -> None:
     """Facilitator controls for a live drill (facilitator token)."""
 
 
+FACILITATOR_VERBS = {
+    "pause": "Pause the drill clock (responders see PAUSED).",
+    "resume": "Resume the drill clock where it stopped.",
+    "end": "End the drill now.",
+    "page": "Page the team now, by hand, with the scenario's page.",
+    "reveal": "Show the ground truth (after the drill!).",
+}
+
+
 def _facilitator(verb: str, method: str = "POST") -> None:
-    @drill.command(verb)
-    @server_options
+    @drill.command(verb, help=FACILITATOR_VERBS[verb])
+    @facilitator_options
     def command(url: str, token: str) -> None:
         result = call(method, url, f"/drill/{verb}", token)
         Console().print_json(data=result)
-
-    command.__doc__ = {
-        "pause": "Pause the drill clock.",
-        "resume": "Resume the drill clock.",
-        "end": "End the drill now.",
-        "page": "Page the team now, by hand, with the scenario's page.",
-        "reveal": "Show the ground truth (after the drill!).",
-    }[verb]
 
 
 for _verb, _method in (("pause", "POST"), ("resume", "POST"), ("end", "POST"), ("page", "POST"), ("reveal", "GET")):
@@ -232,9 +235,9 @@ for _verb, _method in (("pause", "POST"), ("resume", "POST"), ("end", "POST"), (
 
 @drill.command("inject")
 @click.argument("fault_type")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE")
-@click.option("--fraction", type=click.FloatRange(0, 1))
-@server_options
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE", help="A parameter of the fault type.")
+@click.option("--fraction", type=click.FloatRange(0, 1), help="Share of requests to hit (default all).")
+@facilitator_options
 def inject(fault_type: str, params: tuple[str, ...], fraction: float | None, url: str, token: str) -> None:
     """Inject a fault into the running drill now."""
     spec = {"type": fault_type, "params": parse_pairs(params, "--param")}

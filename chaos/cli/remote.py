@@ -15,9 +15,20 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def server_options(func: F) -> F:
-    """``--url`` (env FIREDRILL_URL) and ``--token`` (env FIREDRILL_TOKEN) on a command."""
+    """``--url`` (env FIREDRILL_URL) and ``--token`` (env FIREDRILL_TOKEN) on a responder's command."""
     func = click.option("--token", envvar="FIREDRILL_TOKEN", default="", show_envvar=True,
-                        help="Bearer token for the server.")(func)
+                        help="Your token (the join code, or the personal token `firedrill join` printed).")(func)
+    return _url_option(func)
+
+
+def facilitator_options(func: F) -> F:
+    """``--url`` and ``--token`` for the facilitator's commands: FIREDRILL_ADMIN_TOKEN first, then FIREDRILL_TOKEN."""
+    func = click.option("--token", envvar=["FIREDRILL_ADMIN_TOKEN", "FIREDRILL_TOKEN"], default="",
+                        show_envvar=True, help="The facilitator token `firedrill run` (or serve) printed.")(func)
+    return _url_option(func)
+
+
+def _url_option(func: F) -> F:
     return click.option("--url", envvar="FIREDRILL_URL", default="http://127.0.0.1:8000", show_default=True,
                         show_envvar=True, help="Base URL of the running firedrill server.")(func)
 
@@ -25,6 +36,10 @@ def server_options(func: F) -> F:
 def call(method: str, url: str, path: str, token: str, body: Any = None, *,
          headers: dict[str, str] | None = None, timeout_s: float = 30.0) -> Any:
     """One request; every failure becomes a ConnectError or DrillError that says what to do."""
+    token = token.strip()
+    if not token:
+        raise ConnectError("no token given: pass --token, or set FIREDRILL_TOKEN (responders) or "
+                           "FIREDRILL_ADMIN_TOKEN (facilitator); `firedrill run` prints both")
     try:
         response = httpx.request(method, url.rstrip("/") + path, json=body, timeout=timeout_s,
                                  headers={"authorization": f"Bearer {token}", **(headers or {})})

@@ -22,10 +22,23 @@ def _db_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def _open(db: Path | None, drill_id: str) -> tuple[EventLog, Scenario]:
-    """The drill's journal and the scenario as it was drilled (kept in the journal, never today's file)."""
+def _token_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--token", envvar="FIREDRILL_ADMIN_TOKEN", default="", show_envvar=True,
+        help="The facilitator token: needed while the drill is still running (the report names the truth).",
+    )(func)
+
+
+def _open(db: Path | None, drill_id: str, *, token: str | None = None) -> tuple[EventLog, Scenario]:
+    """The drill's journal and the scenario as it was drilled (kept in the journal, never today's file).
+
+    With ``token`` given (score, post-mortem) a drill still running is opened only for its facilitator:
+    those reports name the ground truth, and responders must not read it mid-drill."""
     log = EventLog(db)
     record = log.drill(drill_id)
+    if token is not None and record.status == "running" and not log.is_facilitator(drill_id, token):
+        raise DrillError(f"drill {drill_id} is still running and its report names the ground truth: pass the "
+                         "facilitator token (--token or FIREDRILL_ADMIN_TOKEN), or wait until it ends")
     scenario = log.scenario(drill_id)
     _warn(log)
     if record.interrupted:
@@ -61,11 +74,12 @@ def _emit(text: str, out: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["terminal", "md", "html", "json"]), default="terminal")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Write to this file.")
 @_db_option
-def score(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
+@_token_option
+def score(drill_id: str, fmt: str, out: Path | None, db: Path | None, token: str) -> None:
     """Score a drill: stage times, blast radius, verdicts and the overall 0-100."""
     from scorecards import render_html, render_json, render_markdown, render_terminal
 
-    log, scenario = _open(db, drill_id)
+    log, scenario = _open(db, drill_id, token=token)
     card = _card(log, drill_id, scenario)
     if fmt == "terminal" and out is None:
         Console().print(render_terminal(card))
@@ -78,11 +92,12 @@ def score(drill_id: str, fmt: str, out: Path | None, db: Path | None) -> None:
 @click.argument("drill_id")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path))
 @_db_option
-def postmortem(drill_id: str, out: Path | None, db: Path | None) -> None:
+@_token_option
+def postmortem(drill_id: str, out: Path | None, db: Path | None, token: str) -> None:
     """Write a blameless post-mortem draft (Markdown) prefilled from the drill."""
     from scorecards import postmortem_markdown
 
-    log, scenario = _open(db, drill_id)
+    log, scenario = _open(db, drill_id, token=token)
     _emit(postmortem_markdown(log.events(drill_id), scenario, _card(log, drill_id, scenario)), out)
 
 
@@ -94,6 +109,11 @@ def scores(db: Path | None) -> None:
     table = Table("drill", "team", "scenario", "date", "contain", "characterise", "mitigate", "score", "trend")
     last: dict[tuple[str | None, str], float] = {}
     for record in sorted(log.drills(), key=lambda r: (r.created_wall, r.id)):
+        if record.status == "running":  # no score, and a spin does not say what it is, until it ends
+            hidden = record.id.startswith("spin-")
+            table.add_row(record.id, record.team or "—", "?" if hidden else record.scenario_id,
+                          record.created_wall[:16], "", "", "", "running", "")
+            continue
         try:
             card = _card(log, record.id, log.scenario(record.id))
         except FiredrillError as exc:

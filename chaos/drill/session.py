@@ -10,6 +10,7 @@ strings once at their edge.
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,6 +61,7 @@ class Drill:
         responder: Responder | None = None,
         masked: bool = False,
         resume: str | None = None,
+        facilitator_token: str | None = None,
     ) -> None:
         """``resume`` names an interrupted drill of ``log`` to continue: its state is rebuilt by
         replaying its journal (the model is deterministic given its seed and the journaled inputs)."""
@@ -80,7 +82,8 @@ class Drill:
         self.masked = masked  # a spin: responders must not learn which scenario this is
         if resume is None:
             self.id = log.create_drill(scenario.id, seed=self.seed, mode=self.mode.value, team=team,
-                                       drill_id=drill_id, scenario=scenario_text(scenario))
+                                       drill_id=drill_id, scenario=scenario_text(scenario),
+                                       facilitator_token=facilitator_token)
         else:
             self.id = resume
         self.journal = Journal(log, self.id)
@@ -212,8 +215,21 @@ class Drill:
             raise DrillError("fraction must be between 0 and 1")
         if not data:
             raise DrillError("declare at least one field (started, fraction, segment, symptom, cause, change)")
+        started = data.get("started_s", 0.0)
+        if not isinstance(started, int | float) or not math.isfinite(started):
+            raise DrillError("started_s must be a number of drill seconds")
+        for key in ("segment", "change_id"):
+            if key in data and (not isinstance(data[key], str) or len(data[key]) > 64):
+                raise DrillError(f"{key} must be a short text")
+        if "topics" in data and (not isinstance(data["topics"], list) or len(data["topics"]) > 20
+                                 or not all(isinstance(t, str) and len(t) <= 64 for t in data["topics"])):
+            raise DrillError("topics must be a list of at most 20 short topic names")
         with self.lock:
             self._guard()
+            known = [c.id for c in self.world.changes.entries]
+            if "change_id" in data and data["change_id"] not in known:
+                raise DrillError(f"no change {data['change_id']!r} in the change log; known: "
+                                 f"{', '.join(known[-10:]) or 'none yet'} (firedrill changes lists them)")
             self._write(EventKind.DECLARATION, actor, data)
             return {"declared": data, "at": clock_label(self.now_s())}
 

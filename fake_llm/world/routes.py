@@ -39,11 +39,21 @@ def prometheus(world: World) -> str:
 
 
 def world_routes(
-    world: World, *, lock: threading.RLock | None = None, on_answer: Callable[[Answer], None] | None = None
+    world: World, *, lock: threading.RLock | None = None, on_answer: Callable[[Answer], None] | None = None,
+    authorize: Callable[[Request], bool] | None = None,
 ) -> list[Route]:
+    """The feature's routes. ``authorize`` (a live drill's token check) decides who may ask: in a drill
+    every answer counts in the blast radius, so only holders of a drill token may add to it."""
     guard: Callable[[], AbstractContextManager[Any]] = (lambda: lock) if lock is not None else nullcontext
 
     async def ask(request: Request) -> Response:
+        if authorize is not None and not authorize(request):
+            return JSONResponse({"error": {"type": "unauthorized", "message": "missing or wrong token: send "
+                                           "Authorization: Bearer <a drill token>"}}, status_code=401)
+        if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+            return JSONResponse({"error": {"type": "unsupported_media_type",
+                                           "message": "send the question as JSON (Content-Type: application/json)"}},
+                                status_code=415)
         try:
             body = json.loads(await request.body() or b"{}")
             question = str(body["question"]).strip()

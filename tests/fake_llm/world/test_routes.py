@@ -16,7 +16,9 @@ def test_ask_over_http_and_metrics_in_prometheus_text() -> None:
     with ServerThread(create_app(provider=world.provider, latency_scale=0, extra_routes=world_routes(world))) as srv:
         r = httpx.post(f"{srv.url}/v1/assistant/ask", json={"question": question.text, "user": "ada"})
         assert r.status_code == 200 and world.kb.expected(question) in r.json()["answer"]
-        assert httpx.post(f"{srv.url}/v1/assistant/ask", content=b"nope").status_code == 400
+        assert httpx.post(f"{srv.url}/v1/assistant/ask", content=b"nope").status_code == 415  # JSON only
+        assert httpx.post(f"{srv.url}/v1/assistant/ask", content=b"nope",
+                          headers={"content-type": "application/json"}).status_code == 400
         empty = httpx.post(f"{srv.url}/v1/assistant/ask", json={"question": "  "})
         assert empty.status_code == 400 and "1 to 2000 characters" in empty.json()["error"]["message"]
         text = httpx.get(f"{srv.url}/metrics").text
