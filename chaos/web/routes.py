@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from chaos.clock import CLOCK_ORIGIN
+from chaos.clock import CLOCK_ORIGIN, clock_label
 from chaos.errors import FiredrillError
 from chaos.roster import Identity, Role, Roster
 from chaos.web import auth, debrief, stream
@@ -85,10 +85,11 @@ def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
             return render("join.html", **page_context(None))
         opts = await run_in_threadpool(options, drill)
         truth = drill.reveal() if identity.is_facilitator else None
+        started = clock_label(drill.scenario.ground_truth.started_s) if truth else None
         hints = [f"{h.cost:g}" for h in drill.scenario.hints]
         return render("room.html", **page_context(identity), options=opts, controls=CONTROLS,
                       prompt_choices=prompt_choices(opts["prompts"]), hint_costs=hints,
-                      faults=fault_forms() if identity.is_facilitator else [], truth=truth)
+                      faults=fault_forms() if identity.is_facilitator else [], truth=truth, truth_started=started)
 
     async def join(request: Request) -> Response:
         try:
