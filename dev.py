@@ -2,7 +2,7 @@
 """The README's two commands, needing nothing but python3.
 
     python3 dev.py drill [ARGS...]   set up .venv if needed, then run a drill (firedrill run ARGS)
-    python3 dev.py test  [ARGS...]   set up .venv if needed, then lint and run the whole test suite
+    python3 dev.py test  [ARGS...]   set up .venv if needed, then lint (ruff, mypy) and run the whole test suite
 
 Set-up is re-done only when pyproject.toml changes, so the second run starts at once.
 """
@@ -66,6 +66,8 @@ def main(argv: list[str]) -> int:
                 return rc
         return 0
     if rc := subprocess.call([str(BIN / "ruff"), "check", "."]):
+        return rc
+    if rc := subprocess.call([str(BIN / "mypy")]):  # packages and flags in pyproject.toml [tool.mypy]
         return rc
     return subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", *rest])
 

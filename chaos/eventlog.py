@@ -16,6 +16,7 @@ event it still can. Reading streams rows, so a million-event drill is never held
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -397,7 +398,7 @@ class EventLog:
     def _record(self, row: tuple[Any, ...]) -> DrillRecord:
         record = DrillRecord(*row)
         if record.status == RUNNING and not self._alive(record.id):
-            return DrillRecord(*row[:7], INTERRUPTED, row[8])
+            return dataclasses.replace(record, status=INTERRUPTED)
         return record
 
     def drills(self) -> list[DrillRecord]:

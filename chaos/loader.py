@@ -16,7 +16,7 @@ from chaos.errors import FaultError, ScenarioError
 from chaos.faults.registry import build_fault
 from chaos.scenario import Scenario
 from chaos.yaml_lines import LineLoader, line_of
-from scenarios import SCENARIO_DIR
+from scenarios import SCENARIO_DIR as SCENARIO_DIR  # re-exported: where the bundled library lives
 
 M = TypeVar("M", bound=BaseModel)
 

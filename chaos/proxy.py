@@ -119,7 +119,8 @@ class Proxy:
         self.guard.requests += 1
         self.guard.check(self.engine)
         text = ""
-        messages = body.get("messages") if isinstance(body.get("messages"), list) else []
+        found = body.get("messages")
+        messages: list[Any] = found if isinstance(found, list) else []
         for m in reversed(messages):
             if isinstance(m, dict) and m.get("role") == "user" and isinstance(m.get("content"), str):
                 text = m["content"]

@@ -33,7 +33,7 @@ class Role(StrEnum):
     SCRIBE = "scribe"  # keeps the timeline: notes, declarations
 
     @property
-    def title(self) -> str:
+    def title(self) -> str:  # type: ignore[override]  # str.title() is shadowed on purpose: the role's title
         return "incident commander" if self is Role.COMMANDER else self.value
 
 

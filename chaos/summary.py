@@ -26,7 +26,7 @@ def drill_summary(log: EventLog, drill_id: str, scenario: Scenario) -> dict[str,
     br = card.blast_radius
     return {
         "drill_id": drill_id, "scenario_id": scenario.id, "seed": seed,
-        "stages": {name: {"at_min": None if stages[name].at_s is None else round(stages[name].at_s / 60, 2),
+        "stages": {name: {"at_min": None if (at_s := stages[name].at_s) is None else round(at_s / 60, 2),
                           "verdict": stages[name].verdict, "points": round(stages[name].points, 1)}
                    for name in ("acknowledge", "contain", "characterise", "mitigate", "postmortem")},
         "blast_radius": {"bad_answers": br.bad_total, "users": br.harmed_users, "harmed_requests": br.harmed_requests,

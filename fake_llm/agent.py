@@ -37,6 +37,16 @@ _FOLLOW_UP = re.compile(r"^\s*(?:and|what about|how about|and what about|same fo
 _DOC_TAG = re.compile(r"\[doc:[^\]]*\]\s*")
 _OUTPUT_TOOL = re.compile(r"^final_(?:result|output|answer)", re.I)
 
+def _as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one: schema keywords of the wrong kind are ignored."""
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 
 @dataclass(frozen=True)
 class ToolResult:
@@ -119,7 +129,7 @@ def arguments_for(tool: Tool, text: str, rng: random.Random, *, answer: str | No
     """The tool's arguments from the user's words: required fields always, optional ones when the text
     has a value for them (a real model leaves out what it does not know)."""
     schema = tool.parameters if isinstance(tool.parameters, dict) else {}
-    props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+    props = _as_dict(schema.get("properties"))
     required = set(schema.get("required") or []) if isinstance(schema.get("required"), list) else set()
     filled = fill_schema({**schema, "type": "object"}, text, rng, answer=answer, today=today).value
     if not isinstance(filled, dict):
@@ -127,7 +137,7 @@ def arguments_for(tool: Tool, text: str, rng: random.Random, *, answer: str | No
     probe = Extractor(text, today)
     out = {}
     for key, value in filled.items():
-        sub = props.get(key) if isinstance(props.get(key), dict) else {}
+        sub = _as_dict(props.get(key))
         if key in required or _mentioned(probe, key, sub):
             out[key] = value
     return out
@@ -150,7 +160,7 @@ def _calls_for(tool: Tool, text: str, rng: random.Random, today: date | None) ->
     args = arguments_for(tool, text, rng, today=today)
     props = (tool.parameters.get("properties") or {}) if isinstance(tool.parameters, dict) else {}
     for key, value in args.items():
-        sub = props.get(key) if isinstance(props.get(key), dict) else {}
+        sub = _as_dict(props.get(key))
         if isinstance(value, str) and sub.get("type", "string") == "string":
             many = Extractor(text).all_of(key, sub.get("format"))
             if len(many) > 1 and value in many:

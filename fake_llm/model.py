@@ -166,7 +166,7 @@ def _as_heard(statement: str) -> str:
 def _history(messages: tuple[Message, ...]) -> tuple[Passage, ...]:
     """Earlier turns as context: what the user told the model and what it answered."""
     last_user = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1)
-    out = []
+    out: list[Passage] = []
     for m in messages[:max(last_user, 0)]:
         if m.role is Role.USER:
             said = [s for s in re.split(r"(?<=[.!?])\s+", m.content) if s.strip() and not s.rstrip().endswith("?")]
@@ -228,7 +228,8 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         prompt = replace(prompt, passages=prompt.passages + history)
     from_tools = agent.answer(turn, {c.id: c for c in turn.calls}) if turn.results else None
     if from_tools is not None:
-        text, source, cited = from_tools, AnswerSource.CONTEXT, []
+        cited: list[str] = []
+        text, source = from_tools, AnswerSource.CONTEXT
     else:
         text, source, cited = _answer(prompt, profile, rng)
     context = "\n".join(p.text for p in prompt.passages)

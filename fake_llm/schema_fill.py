@@ -32,6 +32,16 @@ _TEXT_FIELDS = {"answer", "text", "summary", "response", "content", "reason", "e
                 "justification", "rationale", "comment", "notes", "analysis"}
 _BOOL_NO = ("not ", "no ", "n't", "never", "false")
 
+def _as_dict(value: Any) -> dict[str, Any]:
+    """``value`` if it is a JSON object, else an empty one: schema keywords of the wrong kind are ignored."""
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    """``value`` if it is a JSON array, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
 
 @dataclass
 class Filled:
@@ -144,7 +154,7 @@ class _Filler:
         return kind == "boolean" and self.extractor.mentions(" ".join(words_of(name)))
 
     def object(self, schema: dict[str, Any], depth: int) -> dict[str, Any]:
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        props = _as_dict(schema.get("properties"))
         out: dict[str, Any] = {}
         for key, sub in props.items():
             if self.nodes_left <= 0 and key not in (schema.get("required") or []):
@@ -163,10 +173,10 @@ class _Filler:
         return out
 
     def array(self, schema: dict[str, Any], name: str, depth: int) -> list[Any]:
-        prefix = schema.get("prefixItems") if isinstance(schema.get("prefixItems"), list) else []
+        prefix = _as_list(schema.get("prefixItems"))
         low = _int(schema.get("minItems"), 0)
         high = _int(schema.get("maxItems"), max(low, len(prefix), 1))
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items = _as_dict(schema.get("items"))
         floor = 0 if self.recursive(items) else 1  # a tree's children: none below the first level
         count = min(max(low, len(prefix), floor), high) if high >= 0 else max(low, floor)
         out: list[Any] = []
@@ -379,18 +389,18 @@ def _smallest(schema: dict[str, Any], filler: _Filler, depth: int = 0) -> Any:
         return None
     kind = _kind(schema)
     if kind == "object":
-        props = schema.get("properties") if isinstance(schema.get("properties"), dict) else {}
+        props = _as_dict(schema.get("properties"))
         required = [k for k in (schema.get("required") or []) if k in props]
         if depth > 8:
             return {}
         return {k: _smallest(props[k] if isinstance(props[k], dict) else {}, filler, depth + 1) for k in required}
     if kind == "array":
         low = _int(schema.get("minItems"), 0)
-        items = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        items = _as_dict(schema.get("items"))
         return [_smallest(items, filler, depth + 1) for _ in range(min(low, 8))] if low and depth <= 8 else []
     if kind in ("integer", "number"):
-        low = _num(schema.get("minimum"))
-        return int(low) if low is not None and kind == "integer" else (low or 0)
+        minimum = _num(schema.get("minimum"))
+        return int(minimum) if minimum is not None and kind == "integer" else (minimum or 0)
     if kind == "boolean":
         return False
     return "x" * _int(schema.get("minLength"), 0)

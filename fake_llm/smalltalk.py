@@ -10,6 +10,8 @@ from __future__ import annotations
 import ast
 import operator
 import re
+from collections.abc import Callable
+from typing import Any
 
 MAX_CHARS = 2_000
 
@@ -22,8 +24,9 @@ _ECHO = re.compile(r"^\s*(?:please\s+)?(?:say|reply with|respond with|answer wit
 _WHO = re.compile(r"^\s*(?:who|what) are you\b", re.I)
 _ARITH = re.compile(r"(?P<expr>-?\d+(?:\.\d+)?(?:\s*(?:[-+*/×÷x^]|\*\*|plus|minus|times|divided by|multiplied by)"
                     r"\s*-?\d+(?:\.\d+)?)+)")
-_OPS = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
-        ast.Pow: operator.pow, ast.USub: operator.neg}
+_OPS: dict[type[ast.operator | ast.unaryop], Callable[..., Any]] = {
+    ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv,
+    ast.Pow: operator.pow, ast.USub: operator.neg}
 
 
 def reply(question: str) -> str | None:

@@ -148,7 +148,8 @@ class Scorecard:
 
     def to_dict(self) -> dict[str, Any]:
         """Deterministic: rounded floats, so re-scoring gives byte-identical JSON."""
-        return _round(asdict(self))
+        rounded: dict[str, Any] = _round(asdict(self))
+        return rounded
 
 
 def _round(value: Any) -> Any:

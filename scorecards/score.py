@@ -355,7 +355,8 @@ def _contain(st: _State, s: Scenario, base: Profile, nm: Norms, page: float, con
     had = units(base, nm, page, p.end_s)
     until = rest.at_s if rest is not None else p.end_s
     left = units(p, nm, page, until)
-    numbers = {"baseline_harm": round(had, 2), "harm_left": round(left, 2), "avoided": round(had - left, 2),
+    numbers: dict[str, float | None] = {"baseline_harm": round(had, 2), "harm_left": round(left, 2),
+                                        "avoided": round(had - left, 2),
                "ideal_harm": 0.0}
     if had < 2 * MIN_REQUESTS * 0.05:  # under 3 harm units: nothing measurable to contain
         return StageResult("contain", "n/a", None, target, 0.0, w,

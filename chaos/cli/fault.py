@@ -47,7 +47,7 @@ def add(fault_type: str, params: tuple[str, ...], fault_id: str | None, fraction
         target["fraction"] = fraction
     if first_n is not None:
         target["first_n"] = first_n
-    body = {"type": fault_type, "params": parse_pairs(params, "--param"), "target": target}
+    body: dict[str, Any] = {"type": fault_type, "params": parse_pairs(params, "--param"), "target": target}
     body.update({k: v for k, v in {"id": fault_id, "start_s": start_s, "stop_s": stop_s}.items() if v is not None})
     created = call("POST", url, "/admin/faults", token, body)
     click.echo(f"added {created['id']} ({created['type']}, stage {created['stage']})")

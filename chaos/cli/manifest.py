@@ -38,7 +38,7 @@ class CommandEntry:
     def get_short_help_str(self, limit: int) -> str:
         if self.short_help:
             return inspect.cleandoc(self.short_help)
-        return click.utils.make_default_short_help(self.help, limit) if self.help else ""
+        return click.utils.make_default_short_help(self.help, limit) if self.help else ""  # type: ignore[operator]
 
 
 def _command_name(func: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from typing import Any
 
 import simpy
@@ -33,7 +33,7 @@ METRICS_TICK_S = 15.0
 PAGE_FALLBACK_S = 180.0  # page anyway this long after the incident starts if no alert fired
 RUNNER, WORLD, FACILITATOR = "runner", "world", "facilitator"
 
-Process = Iterator[simpy.Event]
+Process = Generator[simpy.Event, Any, Any]
 
 
 def world_config(scenario: Scenario) -> WorldConfig:

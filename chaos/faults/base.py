@@ -7,6 +7,7 @@ hooks. Identity, targeting and schedule live here, once. A new fault type is one
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import random
 from collections.abc import Callable
@@ -82,6 +83,9 @@ def model_matches(info: RequestInfo, models: frozenset[str]) -> bool:
     return info.model in models or info.model_version in models or info.model_family in models
 
 
+FaultParams = Params  # the base parameters model, by a name the Fault class body does not shadow
+
+
 def unit_hash(*parts: object) -> float:
     """A number in [0, 1) fixed by ``parts``: the same request always draws the same number."""
     digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode(), digest_size=8).digest()
@@ -97,7 +101,7 @@ class Fault:
 
     type: ClassVar[str]
     stage: ClassVar[Stage]
-    Params: ClassVar[type[Params]] = Params
+    Params: ClassVar[builtins.type[FaultParams]] = Params
     description: ClassVar[str] = ""
     # faults of a stage act in this order, then in the order added: a fault that re-points the serving
     # snapshot (model_change) goes first so the others see the snapshot that really serves the request
@@ -107,7 +111,7 @@ class Fault:
         self,
         *,
         id: str,
-        params: Params,
+        params: FaultParams,
         target: Targeting | None = None,
         start_s: float | None = None,
         stop_s: float | None = None,

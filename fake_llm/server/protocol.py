@@ -161,7 +161,7 @@ class GuardedListener(socket.socket):
         self.guard._warn("out of file descriptors; refusing new connections")
         os.close(self._spare_fd)
         try:
-            fd, _ = self._accept()
+            fd, _ = self._accept()  # type: ignore[attr-defined]  # socket.socket._accept: the raw fd, no socket object
             os.close(fd)
         except OSError:
             pass

@@ -92,7 +92,7 @@ def _shown(value: Any) -> str:
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
-def _openai(error: dict[str, Any], param: str, style: Style, others: list[dict[str, Any]]) -> InvalidRequest:
+def _openai(error: Any, param: str, style: Style, others: list[Any]) -> InvalidRequest:
     kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "extra_forbidden":
         if style is Style.CHAT and "." not in param and "[" not in param:

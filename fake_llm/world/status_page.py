@@ -103,7 +103,7 @@ class StatusPage:
 
     def view(self, now_s: float, *, label: Any = str) -> dict[str, Any]:
         """The page as a visitor sees it now: overall state, components, incidents with their visible updates."""
-        shown = []
+        shown: list[dict[str, Any]] = []
         for incident in self.incidents:
             updates = incident.visible(now_s)
             if not updates:
@@ -116,9 +116,9 @@ class StatusPage:
             })
         open_ = [i for i in shown if i["status"] != "resolved"]
         components = {c: "operational" for c in ("API", "fd-large", "fd-small", "fd-embed")}
-        for incident in open_:
-            slow = "performance" in incident["title"].lower()
-            for c in incident["components"]:
+        for shown_incident in open_:
+            slow = "performance" in shown_incident["title"].lower()
+            for c in shown_incident["components"]:
                 components[c] = "degraded_performance" if slow else "partial_outage"
         hurt = [s for s in components.values() if s != "operational"]
         return {
