@@ -191,15 +191,39 @@ def diagnose(view: OnCallView, *, contained_s: float | None = None, since_s: flo
               Symptom.COST: _cost}.get(symptom, _wrong_answers)
     d = branch(look)
     d.started_s = look.onset.t_s if own is None else max(look.onset.t_s, own - 45)
-    if since_s and d.change_id:  # a second look: it may have begun while answers came from the cache
-        changed = [c["t_s"] for c in look.changes if c["id"] == d.change_id]
-        if changed and changed[0] < d.started_s:
-            d.started_s = changed[0]
-            look.notes.append(f"started with {d.change_id}, deployed while we were contained")
-    d.fraction, d.evidence = look.share, look.notes
+    changed = [c["t_s"] for c in look.changes if c["id"] == d.change_id]
+    if changed and changed[0] < d.started_s and (since_s or d.started_s - changed[0] <= 900):
+        # "did something change around that time?": the change the evidence points at dates the start
+        # better than a rolling window does (and a second look may have been contained when it began)
+        d.started_s = changed[0]
+        look.notes.append(f"dated from {d.change_id}")
+    d.fraction, d.evidence = _fraction(look, d.symptom), look.notes
     if d.segment is None and d.symptom in (Symptom.WRONG_ANSWERS, Symptom.REFUSALS, Symptom.ERRORS):
         d.segment = look.segment()
     return d
+
+
+def _median(values: list[float]) -> float:
+    values = sorted(values)
+    return values[len(values) // 2] if values else 0.0
+
+
+def _fraction(look: _Look, symptom: Symptom) -> float:
+    """What share of requests the failure touches, counted the way its symptom shows: errors and refusals
+    among all requests, wrong answers among the judged ones, slow or costly requests against the baseline."""
+    during = look.during
+    if not during:
+        return look.share
+    if symptom in (Symptom.ERRORS, Symptom.REFUSALS):
+        status = "error" if symptom is Symptom.ERRORS else "refused"
+        return sum(t["status"] == status for t in during) / len(during)
+    if symptom in (Symptom.LATENCY, Symptom.COST):
+        key = "firedrill.latency_ms" if symptom is Symptom.LATENCY else "firedrill.cost_usd"
+        base = _median([float(t["attributes"][key] or 0) for t in look.before if t["status"] == "ok"])
+        if not base:
+            return look.share
+        return sum(float(t["attributes"][key] or 0) > 1.5 * base for t in during) / len(during)
+    return look.share
 
 
 def _symptom(look: _Look) -> Symptom:

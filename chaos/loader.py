@@ -15,7 +15,9 @@ from pydantic import BaseModel, ValidationError
 from chaos.errors import FaultError, ScenarioError
 from chaos.faults.registry import build_fault
 from chaos.scenario import Scenario
+from chaos.taxonomy import DECISION_TREE
 from chaos.yaml_lines import LineLoader, line_of
+from fake_llm.catalog import Catalog
 from scenarios import SCENARIO_DIR as SCENARIO_DIR  # re-exported: where the bundled library lives
 
 M = TypeVar("M", bound=BaseModel)
@@ -113,6 +115,46 @@ def _check_references(s: Scenario, doc: Any, path: Path) -> None:
         fail("the incident starts after the drill ends", ("ground_truth", "started_min"))
     if gt.segment and gt.segment not in segments:
         fail(f"segment {gt.segment!r} is not in world.segments", ("ground_truth", "segment"))
+    tree_row = DECISION_TREE[gt.row]
+    if tree_row.symptom is not gt.symptom:
+        fail(f"row {gt.row.value!r} is the decision-tree row for symptom {tree_row.symptom.value!r}, not "
+             f"{gt.symptom.value!r}: fix the row or the symptom", ("ground_truth", "row"))
+    if gt.cause not in tree_row.likely_causes:
+        causes = ", ".join(c.value for c in tree_row.likely_causes)
+        fail(f"cause {gt.cause.value!r} is not one of row {gt.row.value!r}'s likely causes ({causes})",
+             ("ground_truth", "cause"))
+    topics, models = _known_topics_and_models(s)
+    for field in ("containment", "mitigations"):
+        for k, key in enumerate(getattr(gt, field)):
+            action, _, arg = key.partition(":")
+            where = ("ground_truth", field, k)
+            if action in ("topic-disable", "topic-enable") and arg not in topics:
+                fail(f"unknown topic {arg!r} in {key!r}; known: {', '.join(sorted(topics))}", where)
+            if action == "model-use" and arg not in models:
+                fail(f"unknown model {arg!r} in {key!r}; known: {', '.join(sorted(models))}", where)
+    for k, topic in enumerate(gt.topics):
+        if topic not in topics:
+            fail(f"unknown topic {topic!r}; known: {', '.join(sorted(topics))}", ("ground_truth", "topics", k))
+    for n, item in enumerate(s.timeline):
+        for topic in item.fault.target.topics if item.fault else []:
+            if topic not in topics:
+                fail(f"unknown topic {topic!r}; known: {', '.join(sorted(topics))}", ("timeline", n, "fault", "target"))
+
+
+def _known_topics_and_models(s: Scenario) -> tuple[set[str], set[str]]:
+    """The topics the knowledge base covers plus those a fault brings, and the models the provider serves plus
+    the snapshots a fault rolls out."""
+    from fake_llm.world.knowledge import TOPICS  # here, not at import: it pulls in faker
+
+    topics, models = set(TOPICS), set(Catalog().names())
+    for item in s.timeline:
+        if item.fault is None:
+            continue
+        if item.fault.type == "hallucination_topic":
+            topics.add(str(item.fault.params.get("topic", "integrations")))
+        if item.fault.type in ("model_change", "embedding_change") and "to_version" in item.fault.params:
+            models.add(str(item.fault.params["to_version"]))
+    return topics, models
 
 
 def library() -> list[Scenario]:

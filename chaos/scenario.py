@@ -136,12 +136,22 @@ class ChangeEntry(Strict):
     summary: str
     author: str = "deploy-bot"
     prompt_append: str | None = None  # prompt_deploy only: text the new version adds to the prompt
+    config: dict[str, int] | None = None  # config only: the app settings it really changes
 
     @model_validator(mode="after")
     def _prompt_only(self) -> ChangeEntry:
         if self.prompt_append is not None and self.kind is not ChangeKind.PROMPT_DEPLOY:
             raise ValueError("prompt_append belongs to a prompt_deploy change")
+        if self.config is not None:
+            if self.kind is not ChangeKind.CONFIG:
+                raise ValueError("config belongs to a config change")
+            unknown = set(self.config) - set(APP_SETTINGS)
+            if unknown:
+                raise ValueError(f"unknown app settings {sorted(unknown)}; known: {', '.join(APP_SETTINGS)}")
         return self
+
+
+APP_SETTINGS = {"parse_retries": "how often the assistant asks again for an answer that does not parse (0-10)"}
 
 
 def apply_change(world: Any, change: ChangeEntry) -> None:
@@ -150,6 +160,8 @@ def apply_change(world: Any, change: ChangeEntry) -> None:
         text = world.prompts.current.text + (f"\n{change.prompt_append}" if change.prompt_append else "")
         world.deploy_prompt(text, message=change.summary, by=change.author, change_id=change.id)
     else:
+        for name, value in (change.config or {}).items():
+            setattr(world.controls, name, max(0, min(10, int(value))))
         world.add_change(change.kind.value, change.summary, author=change.author, change_id=change.id)
 
 

@@ -53,7 +53,9 @@ def trace_view(a: Answer, judged: bool | None, *, brief: bool = False, world: Wo
     if brief:
         return view
     view["spans"] = [
-        {"name": "retrieval", "attributes": {"db.operation.name": "search", "firedrill.chunks": [
+        {"name": "retrieval", "attributes": {
+            "db.operation.name": "search", "gen_ai.request.model": a.embedding_model,
+            "firedrill.index.embedding_model": a.index_embedding_model, "firedrill.chunks": [
             {"id": c.id, "doc": c.doc_id, "doc_updated": _date(c.updated_at_s), "text": c.text[:160]}
             for c in a.chunks]}},
         {"name": f"chat {a.model}", "attributes": {k: v for k, v in view["attributes"].items()

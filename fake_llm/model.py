@@ -32,6 +32,7 @@ from fake_llm.context import (
     read_prompt,
     terms,
 )
+from fake_llm.falsehoods import falsify
 from fake_llm.json_mode import asked_schema, without_examples
 from fake_llm.memo import ByteBudgetLRU
 from fake_llm.schema_fill import fill_schema
@@ -56,7 +57,7 @@ def _rng(seed: int | None, request: ModelRequest) -> random.Random:
 def fabricate(question: str, rng: random.Random, like: str | None = None) -> str:
     """A plausible answer that is false: the shape of the truth with other facts in it."""
     if like and re.search(r"\d", like):
-        return re.sub(r"\d+", lambda m: str(int(m[0]) + rng.randint(1, 9) * 10 ** (len(m[0]) - 1)), like)
+        return falsify(like, rng)  # the same sentence with believable other facts ("9am to 5pm" -> "8am to 6pm")
     _faker.seed_instance(rng.getrandbits(32))
     q = question.lower()
     if any(w in q for w in ("price", "cost", "how much", "fee")):

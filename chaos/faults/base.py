@@ -10,6 +10,7 @@ from __future__ import annotations
 import builtins
 import hashlib
 import random
+import re
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -41,6 +42,8 @@ class Targeting(BaseModel):
     keywords: list[str] = Field(default_factory=list)  # any, case-insensitive, in the user text
     topics: list[str] = Field(default_factory=list)
     segments: list[str] = Field(default_factory=list)
+    # draw ``fraction`` per request, not per attempt: its retries land where it did (one provider cell down)
+    sticky: bool = False
 
     def compile(self) -> Callable[[RequestInfo], bool]:
         """``selects`` as one closure over only the conditions given: faults that match nothing
@@ -76,6 +79,9 @@ class Targeting(BaseModel):
         if self.topics and info.topic not in self.topics:
             return False
         return not (self.segments and info.segment not in self.segments)
+
+
+_ATTEMPT = re.compile(r"r\d+$")  # the retry suffix of a provider request key
 
 
 def model_matches(info: RequestInfo, models: frozenset[str]) -> bool:
@@ -140,7 +146,8 @@ class Fault:
         self.matched_so_far += 1
         if self.target.first_n is not None and self.matched_so_far > self.target.first_n:
             return False
-        if unit_hash(self.seed, self.id, info.key) >= self.target.fraction:
+        key = _ATTEMPT.sub("", info.key) if self.target.sticky else info.key
+        if unit_hash(self.seed, self.id, key) >= self.target.fraction:
             return False
         self.hits_so_far += 1
         return True

@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from chaos.errors import FaultError
 from chaos.faults.base import Fault, Targeting
 from chaos.faults.context_growth import ContextGrowth
+from chaos.faults.embedding_change import EmbeddingChange
 from chaos.faults.hallucination import Hallucination
 from chaos.faults.hallucination_topic import HallucinationTopic
 from chaos.faults.latency import Latency
@@ -38,7 +39,7 @@ FAULT_TYPES: dict[str, type[Fault]] = {
         Hallucination, TokenBloat,
         # world faults
         PromptRegression, StaleIndex, RetrievalDegradation, RefusalSpike, HallucinationTopic, ContextGrowth,
-        TrafficShift,
+        TrafficShift, EmbeddingChange,
     )
 }
 

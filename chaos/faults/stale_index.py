@@ -17,6 +17,7 @@ from typing import Any
 from pydantic import Field
 
 from chaos.faults.base import Fault, Params
+from fake_llm.falsehoods import falsify
 from fake_llm.hooks import Stage
 from fake_llm.world.stages import RetrievalContext
 
@@ -31,7 +32,8 @@ class StaleIndexParams(Params):
 
 
 def _changed(value: str, rng: random.Random) -> str:
-    return re.sub(r"\d+", lambda m: str(int(m[0]) + rng.randint(1, 9) * 10 ** max(0, len(m[0]) - 1)), value, count=1)
+    """The new value a document publishes: another believable value of the same kind."""
+    return falsify(value, rng)
 
 
 class StaleIndex(Fault):

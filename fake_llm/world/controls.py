@@ -18,3 +18,4 @@ class Controls:
     disclaimer: bool = False
     disabled_topics: set[str] = field(default_factory=set)
     cache: dict[str, str] = field(default_factory=dict)  # golden question id -> cached answer
+    parse_retries: int = 0  # ask the model again when its answer does not parse (each attempt is billed)

@@ -57,6 +57,8 @@ class Answer:
     disclaimer: bool = False
     faults: list[str] = field(default_factory=list)
     context_tokens: int = 0
+    embedding_model: str = ""  # the snapshot that embedded the query
+    index_embedding_model: str = ""  # the snapshot that embedded the index
 
     @property
     def refused(self) -> bool:
@@ -147,9 +149,11 @@ class Feature:
     def _answer_with_model(self, answer: Answer, info: RequestInfo, alias: str, prompt_version: str | None) -> None:
         index = self.controls.index
         retrieval = RetrievalContext(
-            info, answer.question.text, index, index.search(answer.question.text, self.top_k), self.top_k
+            info, answer.question.text, index, index.search(answer.question.text, self.top_k), self.top_k,
+            embedding_model=index.embedding_model,
         )
         self.hooks.apply(Stage.RETRIEVAL, retrieval)
+        answer.embedding_model, answer.index_embedding_model = retrieval.embedding_model, index.embedding_model
         prompt = self.prompts.versions[prompt_version] if prompt_version else self.prompts.current
         passages = [f"[doc:{ch.doc_id} updated:{_date(ch.updated_at_s)}] {ch.text}" for ch in retrieval.chunks]
         built = PromptContext(info, prompt.version, prompt.text, passages)
@@ -171,19 +175,26 @@ class Feature:
             "x-firedrill-segment": answer.segment,
             "x-firedrill-topic": answer.question.topic,
         }
-        result, latency, attempts = self._call(body, headers)
-        answer.latency_s, answer.attempts = latency + RETRIEVAL_S, attempts
-        ex = result.exchange
-        if ex is not None:
-            answer.faults += ex.injected
-            answer.model_version = ex.model_version
-            if ex.reply is not None and result.status == 200:
-                profile = self.provider.catalog.resolve(ex.model_version)
-                answer.input_tokens, answer.output_tokens = ex.reply.input_tokens, ex.reply.output_tokens
-                answer.cost_usd = profile.cost_usd(ex.reply.input_tokens, ex.reply.output_tokens)
-                answer.system_fingerprint = ex.reply.system_fingerprint
-                answer.context_tokens = ex.reply.input_tokens
-        self._parse(answer, info, result)
+        answer.latency_s = RETRIEVAL_S
+        for parse_attempt in range(self.controls.parse_retries + 1):  # the app's own retry on unparsable answers
+            result, latency, attempts = self._call(body, headers)
+            answer.latency_s += latency
+            answer.attempts += attempts
+            ex = result.exchange
+            if ex is not None:
+                answer.faults += ex.injected
+                answer.model_version = ex.model_version
+                if ex.reply is not None and result.status == 200:  # billed, whether or not it parses
+                    profile = self.provider.catalog.resolve(ex.model_version)
+                    answer.input_tokens += ex.reply.input_tokens
+                    answer.output_tokens += ex.reply.output_tokens
+                    answer.cost_usd += profile.cost_usd(ex.reply.input_tokens, ex.reply.output_tokens)
+                    answer.system_fingerprint = ex.reply.system_fingerprint
+                    answer.context_tokens = ex.reply.input_tokens
+            self._parse(answer, info, result)
+            if answer.error_type != "JSONDecodeError" or parse_attempt == self.controls.parse_retries:
+                break
+            answer.status, answer.error_type = "disabled", None
 
     def _call(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[ProviderResult, float, int]:
         """Call the provider as the SDK would: retries on 408/409/429/5xx and timeouts, in simulated time."""

@@ -25,9 +25,10 @@ class Index:
     K1 = 1.2
     B = 0.75
 
-    def __init__(self, chunks: list[Chunk], *, built_at_s: float) -> None:
+    def __init__(self, chunks: list[Chunk], *, built_at_s: float, embedding_model: str = "fd-embed-1") -> None:
         self.chunks = chunks
         self.built_at_s = built_at_s
+        self.embedding_model = embedding_model  # the snapshot that embedded the chunks at build time
         self._postings: dict[str, list[tuple[int, int]]] = {}
         lengths = []
         for i, chunk in enumerate(chunks):
@@ -42,8 +43,9 @@ class Index:
         self.by_id = {c.id: c for c in chunks}
 
     @classmethod
-    def build(cls, rows: list[tuple[str, str, str, float]], *, built_at_s: float) -> Index:
-        return cls([Chunk(*row) for row in rows], built_at_s=built_at_s)
+    def build(cls, rows: list[tuple[str, str, str, float]], *, built_at_s: float,
+              embedding_model: str = "fd-embed-1") -> Index:
+        return cls([Chunk(*row) for row in rows], built_at_s=built_at_s, embedding_model=embedding_model)
 
     def search(self, query: str, k: int = 4) -> list[Chunk]:
         """Top-k chunks by BM25; ties broken by position so results are deterministic."""

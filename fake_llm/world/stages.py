@@ -21,6 +21,7 @@ class RetrievalContext:
     chunks: list[Chunk]  # editable: what the prompt will be built from
     k: int
     injected: list[str] = field(default_factory=list)
+    embedding_model: str = ""  # editable: the snapshot that embedded the query (the index's unless changed)
 
 
 @dataclass

@@ -27,6 +27,8 @@ from fake_llm.world.status_page import StatusPage, StatusSettings
 from fake_llm.world.telemetry import Metrics, Telemetry, Thresholds
 from fake_llm.world.vocabulary import JUDGE_NOISE, JUDGE_SAMPLE_RATE, FallbackMode
 
+EMBEDDING_ALIAS = "fd-embed"  # the alias the feature embeds queries and chunks with
+
 
 @dataclass(frozen=True)
 class WorldConfig:
@@ -57,7 +59,8 @@ class World:
         self.catalog = Catalog()
         self.provider = Provider(catalog=self.catalog, hooks=self.hooks, seed=seed, clock=lambda: 1795996800.0)
         self.prompts = PromptRegistry(self.kb.company)
-        index = Index.build(self.kb.chunks(), built_at_s=-3600.0 * 6)
+        index = Index.build(self.kb.chunks(), built_at_s=-3600.0 * 6,
+                            embedding_model=self.catalog.resolve(EMBEDDING_ALIAS).version)
         self.controls = Controls(index=index, model=self.config.primary_model, backup_model=self.config.backup_model)
         self.feature = Feature(kb=self.kb, prompts=self.prompts, provider=self.provider, hooks=self.hooks,
                                controls=self.controls)
@@ -194,8 +197,13 @@ class World:
         self.add_change("config", f"primary model set to {name}", author=by)
         return f"model {name}"
 
+    def embedding_model(self) -> str:
+        """The snapshot the embedding alias serves now: what a rebuild embeds the chunks with."""
+        return self.catalog.resolve(EMBEDDING_ALIAS).version
+
     def rebuild_index(self, *, by: str = "on-call") -> str:
-        self.controls.index = Index.build(self.kb.chunks(), built_at_s=self.now_s())
+        self.controls.index = Index.build(self.kb.chunks(), built_at_s=self.now_s(),
+                                          embedding_model=self.embedding_model())
         self.add_change("index_refresh", f"index rebuilt ({len(self.controls.index.chunks)} chunks)", author=by)
         return "index rebuilt"
 

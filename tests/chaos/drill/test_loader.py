@@ -81,3 +81,26 @@ def test_cli_validate_exits_2_with_the_location(tmp_path: Path, capsys: pytest.C
         main(["validate", str(path)])
     assert exc.value.code == 2
     assert f"{path}:" in capsys.readouterr().err
+
+
+def test_a_row_that_contradicts_its_symptom_is_refused(tmp_path: Path) -> None:
+    text = GOOD.replace("  row: errors-exceptions", "  row: latency-spike")
+    err = broken(tmp_path, text)
+    assert err.field == "ground_truth.row" and "for symptom 'latency', not 'errors'" in str(err)
+    assert err.line == line_of(text, "row: latency-spike")
+
+
+def test_a_cause_the_row_does_not_list_is_refused(tmp_path: Path) -> None:
+    err = broken(tmp_path, GOOD.replace("  cause: provider", "  cause: prompt"))
+    assert err.field == "ground_truth.cause" and "likely causes" in str(err)
+
+
+def test_unknown_models_and_topics_in_containment_lists_are_refused(tmp_path: Path) -> None:
+    err = broken(tmp_path, GOOD.replace("fallback:unavailable]", "fallback:unavailable, topic-disable:billing]"))
+    assert err.field == "ground_truth.containment.3" and "unknown topic 'billing'" in str(err) and "pricing" in str(err)
+    err = broken(tmp_path, GOOD.replace("model-use:fd-small]", "model-use:fd-smal]"))
+    assert err.field == "ground_truth.mitigations.1" and "unknown model 'fd-smal'" in str(err)
+
+
+def test_a_snapshot_a_fault_rolls_out_is_a_known_model() -> None:
+    assert "model-use:fd-large-2026-09-01" in load_scenario("schema-mismatch").ground_truth.mitigations
