@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
 from pathlib import Path
 
 import anthropic
 import openai
 import pytest
 
-from chaos.testing import FiredrillServer, firedrill_server
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FiredrillServer]:
-    with firedrill_server() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: FiredrillServer) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
+from chaos.testing import FiredrillServer
 
 
 @pytest.mark.parametrize(("name", "served"), [

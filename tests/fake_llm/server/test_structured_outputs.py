@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from enum import StrEnum
 from typing import Literal
 
@@ -11,7 +10,7 @@ import openai
 import pytest
 from pydantic import BaseModel, Field
 
-from chaos.testing import FiredrillServer, firedrill_server
+from chaos.testing import FiredrillServer
 
 TICKET = ("[doc:t-88 updated:2026-10-02] Ticket 88 was opened by Maria Lopez on 2026-10-01 from Madrid. "
           "The export job fails with a timeout after 30 seconds.")
@@ -42,17 +41,6 @@ class Triage(BaseModel):
     summary: str
     steps: list[Step] = Field(min_length=2)
     parent: Triage | None = None
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FiredrillServer]:
-    with firedrill_server() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: FiredrillServer) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
 
 
 MESSAGES = [{"role": "system", "content": "Triage the ticket.\n" + TICKET},

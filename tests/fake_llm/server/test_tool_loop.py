@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import anthropic
 import openai
-import pytest
 
-from chaos.testing import FiredrillServer, firedrill_server
+from chaos.testing import FiredrillServer
 
 WEATHER = {"type": "function", "function": {
     "name": "get_weather", "description": "Get the current weather for a city.",
@@ -22,17 +20,6 @@ WEATHER = {"type": "function", "function": {
 TIME = {"type": "function", "function": {
     "name": "get_time", "description": "The current time in a timezone.",
     "parameters": {"type": "object", "properties": {"timezone": {"type": "string"}}, "required": ["timezone"]}}}
-
-
-@pytest.fixture(scope="module")
-def server() -> Iterator[FiredrillServer]:
-    with firedrill_server() as srv:
-        yield srv
-
-
-@pytest.fixture
-def client(server: FiredrillServer) -> openai.OpenAI:
-    return openai.OpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
 
 
 def _ask(client: openai.OpenAI, messages: list[dict[str, Any]], **kw: Any) -> Any:
