@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from chaos.cli import main
 from chaos.cli.console import _declared
 from chaos.faults.registry import FAULT_TYPES
-
-
-def cli(*argv: str) -> int:
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.chaos.support import cli
 
 
 def test_fault_types_lists_the_registry_without_a_server_or_token(capsys: pytest.CaptureFixture[str],

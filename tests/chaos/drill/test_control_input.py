@@ -10,13 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chaos.cli import main
 from chaos.drill import Drill
 from chaos.eventlog import EventLog
 from chaos.events import EventKind
 from chaos.live import LiveDrill, serve_drill
 from chaos.loader import load_scenario
 from chaos.taxonomy import Action
+from tests.chaos.support import cli
 
 FAC = {"authorization": "Bearer fac-token"}
 
@@ -35,13 +35,6 @@ def member(live: LiveDrill, name: str = "ana") -> dict[str, str]:
                    headers={"authorization": "Bearer join"})
     return {"authorization": f"Bearer {r.json()['token']}"}
 
-
-def cli(*argv: str) -> int:
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
 
 
 def test_notes_and_bodies_are_bounded(room: LiveDrill) -> None:

@@ -9,19 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from chaos.cli import main
 from chaos.eventlog import EventLog
 from chaos.events import EventKind
 from chaos.live import LiveDrill, start_live_drill
 from chaos.loader import load_scenario
-
-
-def cli(*argv: str) -> int:
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.chaos.support import cli, onboarding_drill
 
 
 def until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
@@ -34,10 +26,9 @@ def until(condition: Callable[[], bool], timeout_s: float = 30.0) -> None:
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveDrill]:
-    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=60,
-                             responder_token="resp-token", facilitator_token="fac-token")
-    yield drill
-    drill.stop()
+    with onboarding_drill(tmp_path / "d.sqlite3", speed=60,
+                          responder_token="resp-token", facilitator_token="fac-token") as drill:
+        yield drill
 
 
 def test_page_look_contain_declare_mitigate_end(live: LiveDrill, monkeypatch: pytest.MonkeyPatch,

@@ -9,18 +9,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chaos.eventlog import EventLog
 from chaos.events import EventKind
-from chaos.live import LiveDrill, start_live_drill
-from chaos.loader import load_scenario
+from chaos.live import LiveDrill
+from tests.chaos.support import onboarding_drill
 
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveDrill]:
-    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=60,
-                             responder_token="resp-token", facilitator_token="fac-token")
-    yield drill
-    drill.stop()
+    with onboarding_drill(tmp_path / "d.sqlite3", speed=60,
+                          responder_token="resp-token", facilitator_token="fac-token") as drill:
+        yield drill
 
 
 def test_after_a_pause_the_drill_runs_at_its_speed_again(live: LiveDrill) -> None:

@@ -15,19 +15,17 @@ from pathlib import Path
 import httpx
 import pytest
 
-from chaos.eventlog import EventLog
-from chaos.live import LiveDrill, start_live_drill
-from chaos.loader import load_scenario
+from chaos.live import LiveDrill
+from tests.chaos.support import onboarding_drill
 
 CONSOLE = {"x-firedrill-console": "1"}
 
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveDrill]:
-    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=200,
-                             responder_token="join-code", facilitator_token="fac-secret")
-    yield drill
-    drill.stop()
+    with onboarding_drill(tmp_path / "d.sqlite3", speed=200,
+                          responder_token="join-code", facilitator_token="fac-secret") as drill:
+        yield drill
 
 
 def secrets_of(live: LiveDrill) -> list[str]:

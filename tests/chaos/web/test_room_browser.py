@@ -12,9 +12,8 @@ from typing import Any
 
 import pytest
 
-from chaos.eventlog import EventLog
-from chaos.live import LiveDrill, start_live_drill
-from chaos.loader import load_scenario
+from chaos.live import LiveDrill
+from tests.chaos.support import onboarding_drill
 
 WAIT_MS = 45_000  # drill time runs at speed 60: the page comes about 10 real seconds in
 
@@ -34,9 +33,8 @@ OVERLAPS_JS = """() => {
 
 @pytest.fixture
 def live(tmp_path: Path) -> Iterator[LiveDrill]:
-    drill = start_live_drill(load_scenario("onboarding"), log=EventLog(tmp_path / "d.sqlite3"), speed=60)
-    yield drill
-    drill.stop()
+    with onboarding_drill(tmp_path / "d.sqlite3", speed=60) as drill:
+        yield drill
 
 
 def join(browser: Any, live: LiveDrill, name: str, role: str, *, width: int = 1366, height: int = 768) -> Any:
