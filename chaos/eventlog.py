@@ -287,11 +287,20 @@ class EventLog:
             seq = conn.execute("SELECT MAX(seq) FROM events WHERE drill_id = ?", (drill_id,)).fetchone()[0] or 0
         return seq
 
+    def _refuse_if_run_elsewhere(self, drill_id: str) -> None:
+        """Only a drill's runner writes to it while it runs: a second writer (another process, or
+        another journal handle) would take sequence numbers the runner is about to use, and the
+        runner's next commit would fail and lose its events."""
+        if not self.memory and drill_id not in self._writer_locks and self._alive(drill_id):
+            raise DrillError(f"drill {drill_id!r} is still running in another firedrill process, which alone may "
+                             "write to its journal: act through its room or console, or wait until it ends")
+
     def append(self, drill_id: str, t_s: float, kind: EventKind, actor: str, data: dict[str, Any]) -> Event:
         """Write one event; it is on disk when this returns."""
         wall = _now()
         payload = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
         with self._lock:
+            self._refuse_if_run_elsewhere(drill_id)
             conn = self._conn(drill_id)
             seq = self._next_seq(conn, drill_id) + 1
             conn.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -303,6 +312,7 @@ class EventLog:
         """Many events in one transaction: what a drill commits at once."""
         wall = _now()
         with self._lock:
+            self._refuse_if_run_elsewhere(drill_id)
             conn = self._conn(drill_id)
             seq = self._next_seq(conn, drill_id)
             batch = []

@@ -29,13 +29,19 @@ def _token_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def _open(db: Path | None, drill_id: str, *, token: str | None = None) -> tuple[EventLog, Scenario]:
+def _open(db: Path | None, drill_id: str, *, token: str | None = None,
+          post_mortem: bool = False) -> tuple[EventLog, Scenario]:
     """The drill's journal and the scenario as it was drilled (kept in the journal, never today's file).
 
     With ``token`` given (score, post-mortem) a drill still running is opened only for its facilitator:
-    those reports name the ground truth, and responders must not read it mid-drill."""
+    those reports name the ground truth, and responders must not read it mid-drill. ``post_mortem``
+    work (eval cases) waits for the end: verifying a case mid-drill would be an oracle for the cause,
+    and only the drill's runner may write to its journal while it runs."""
     log = EventLog(db)
     record = log.drill(drill_id)
+    if post_mortem and record.status == "running":
+        raise DrillError(f"drill {drill_id} is still running: eval cases are the post-mortem's, so end the drill "
+                         "first (`firedrill drill end`), then add and verify them here or in the room's debrief")
     if token is not None and record.status == "running" and not log.is_facilitator(drill_id, token):
         raise DrillError(f"drill {drill_id} is still running and its report names the ground truth: pass the "
                          "facilitator token (--token or FIREDRILL_ADMIN_TOKEN), or wait until it ends")
@@ -173,7 +179,7 @@ def eval_add(
     from chaos.loader import read_yaml
     from chaos.verify import add_case
 
-    log, _ = _open(db, drill_id)
+    log, _ = _open(db, drill_id, post_mortem=True)
     entries = read_yaml(cases_file) if cases_file else [
         {"question": question, "trace_id": trace_id, "expect": expect, "assert": [_assertion(a) for a in asserts]}]
     if not isinstance(entries, list):
@@ -213,7 +219,7 @@ def eval_rm(drill_id: str, case_id: str, db: Path | None) -> None:
     """Remove an eval case (journaled: the journal is append-only)."""
     from chaos.verify import remove_case
 
-    log, _ = _open(db, drill_id)
+    log, _ = _open(db, drill_id, post_mortem=True)
     remove_case(log, drill_id, case_id)
     click.echo(f"removed {case_id}")
 
@@ -225,7 +231,7 @@ def eval_verify(drill_id: str, db: Path | None) -> None:
     """Check each case: passes healthy, fails in the incident, passes after the mitigation. Exits 1 on a rejection."""
     from chaos.verify import verify
 
-    log, scenario = _open(db, drill_id)
+    log, scenario = _open(db, drill_id, post_mortem=True)
     verdicts = verify(log, drill_id, scenario)
     if not verdicts:
         raise DrillError(f"drill {drill_id} has no eval cases; add one with `firedrill eval add`")

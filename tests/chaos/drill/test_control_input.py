@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from chaos.drill import Drill
+from chaos.errors import DrillError
 from chaos.eventlog import EventLog
 from chaos.events import EventKind
 from chaos.live import LiveDrill, serve_drill
@@ -104,7 +105,14 @@ def test_reports_of_a_running_drill_need_the_facilitator_token(room: LiveDrill, 
         assert cli(command, room.drill.id, "--db", db, "--token", "wrong") != 0
         capsys.readouterr()
     assert cli("score", room.drill.id, "--db", db, "--token", "fac-token", "--format", "json") == 0
-    room.drill.end()
+    case = ("--question", "How much is the Pro plan?", "--expect", "$49")
+    for command, args in ((("eval", "add"), case), (("eval", "verify"), ()), (("eval", "rm"), ("case-1",))):
+        assert cli(*command, room.drill.id, *args, "--db", db) != 0
+        assert "still running" in capsys.readouterr().err  # the post-mortem's work waits for the end
+    with pytest.raises(DrillError, match="still running in another firedrill process"):
+        EventLog(room.drill.log.path).append(room.drill.id, 0.0, EventKind.NOTE, "mallory", {"text": "x"})
+    room.drill.end()  # the runner's own commits were never disturbed
+    assert cli("eval", "add", room.drill.id, *case, "--db", db) == 0
     capsys.readouterr()
     assert cli("score", room.drill.id, "--db", db, "--format", "json") == 0  # after the end, anyone
 

@@ -61,7 +61,7 @@ def acknowledged_notes_then_kill(home: Path, notes_before_kill: int) -> tuple[st
     return drill_id, acked
 
 
-@pytest.mark.parametrize("trial", [3, 20, 61])
+@pytest.mark.parametrize("trial", [1, 3, 8, 13, 20, 34, 47, 61, 88, 120])
 def test_kill_9_loses_no_acknowledged_event_and_the_drill_resumes(tmp_path: Path, trial: int) -> None:
     home = tmp_path / "drills"
     drill_id, acked = acknowledged_notes_then_kill(home, trial)
