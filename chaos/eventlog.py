@@ -46,6 +46,10 @@ CREATE TABLE IF NOT EXISTS events (
     drill_id TEXT NOT NULL, seq INTEGER NOT NULL, t_s REAL NOT NULL, kind TEXT NOT NULL, actor TEXT NOT NULL,
     data TEXT NOT NULL, wall TEXT NOT NULL, PRIMARY KEY (drill_id, seq)
 );
+CREATE TABLE IF NOT EXISTS members (
+    drill_id TEXT NOT NULL, name TEXT NOT NULL, role TEXT NOT NULL, token_hash TEXT NOT NULL,
+    PRIMARY KEY (drill_id, name)
+);
 """
 # journals older than these lack them
 ADDED_COLUMNS = {"scenario_text": "TEXT", "scenario_hash": "TEXT", "facilitator_hash": "TEXT"}
@@ -267,16 +271,35 @@ class EventLog:
             raise DrillError(f"drill {drill_id!r} is being run by another firedrill process") from None
         self._writer_locks[drill_id] = fd
 
-    def resume_drill(self, drill_id: str) -> None:
-        """Take over writing an interrupted drill: its lock, and appends after its last event."""
+    def resume_drill(self, drill_id: str, *, facilitator_token: str | None = None) -> None:
+        """Take over writing an interrupted drill: its lock, and appends after its last event. The
+        resumed runner's facilitator token replaces the old one (whose holder may be the crashed laptop)."""
         with self._lock:
             record = self.drill(drill_id)
             if record.status != INTERRUPTED:
                 raise DrillError(f"drill {drill_id!r} is {record.status}, not interrupted: nothing to resume")
             self._hold(drill_id)
-            self._conn(drill_id).execute("UPDATE drills SET status = ?, ended_wall = NULL WHERE id = ?",
-                                         (RUNNING, drill_id))
+            conn = self._conn(drill_id)
+            conn.execute("UPDATE drills SET status = ?, ended_wall = NULL WHERE id = ?", (RUNNING, drill_id))
+            if facilitator_token is not None:
+                conn.execute("UPDATE drills SET facilitator_hash = ? WHERE id = ?",
+                             (_token_hash(facilitator_token), drill_id))
             self._seq.pop(drill_id, None)
+
+    def save_member(self, drill_id: str, name: str, role: str, token_hash: str) -> None:
+        """Remember a room member (a hash of their personal token, never the token), so a resumed
+        drill still knows everyone's token and nobody has to join again."""
+        with self._lock:
+            self._refuse_if_run_elsewhere(drill_id)
+            self._conn(drill_id).execute(
+                "INSERT INTO members VALUES (?, ?, ?, ?) ON CONFLICT (drill_id, name) DO UPDATE SET "
+                "role = excluded.role, token_hash = excluded.token_hash", (drill_id, name, role, token_hash))
+
+    def members(self, drill_id: str) -> list[tuple[str, str, str]]:
+        """(name, role, token hash) of everyone who joined the drill, in the order they joined."""
+        with self._lock:
+            return [tuple(row) for row in self._conn(drill_id).execute(  # type: ignore[misc]
+                "SELECT name, role, token_hash FROM members WHERE drill_id = ? ORDER BY rowid", (drill_id,))]
 
     def _conn(self, drill_id: str) -> sqlite3.Connection:
         return self._open_existing(drill_id)

@@ -83,7 +83,8 @@ def serve_drill(drill: Drill, *, host: str = "127.0.0.1", port: int = 0, respond
                 facilitator_token: str | None = None, latency_scale: float = 0.0) -> LiveDrill:
     """The drill's one server (provider, feature, control and admin API), without starting its clock."""
     roster = Roster(join_code=responder_token or secrets.token_urlsafe(12),
-                    facilitator_token=facilitator_token or secrets.token_urlsafe(18), on_role=drill.role)
+                    facilitator_token=facilitator_token or secrets.token_urlsafe(18), on_role=drill.role,
+                    restore=drill.log.members(drill.id))
     routes = [
         *control_routes(drill, roster=roster),
         *web_routes(drill, roster=roster),

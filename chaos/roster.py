@@ -4,16 +4,19 @@ The team shares one join code (the responder token ``firedrill run`` prints). A 
 for a personal token bound to the name they joined with, so every action, note and declaration is
 attributed to the person holding the token, never to a name a client typed. The join code alone
 lets you watch, not act. The facilitator's token is separate and is never a member of the roster.
-Joins and role changes are journaled as ``role`` events by the callback the drill passes in.
+Joins and role changes are journaled as ``role`` events by the callback the drill passes in,
+with a hash of the member's token (never the token), so a drill resumed after a crash restores
+its roster and everyone's token keeps working.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import re
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -66,19 +69,31 @@ class Identity:
 class Member:
     name: str
     role: Role
-    token: str
+    token_hash: str
+    token: str = ""  # the personal token itself, only in the answer to the join; a restored member has none
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(f"firedrill-member:{token}".encode()).hexdigest()
 
 
 class Roster:
     """The room's members and the tokens that identify them; thread-safe."""
 
     def __init__(
-        self, *, join_code: str, facilitator_token: str, on_role: Callable[[str, Role], object] | None = None
+        self,
+        *,
+        join_code: str,
+        facilitator_token: str,
+        on_role: Callable[[str, Role, str], object] | None = None,
+        restore: Iterable[tuple[str, str, str]] = (),
     ) -> None:
+        """``on_role(name, role, token_hash)`` journals a join or a change of role; ``restore`` holds
+        the (name, role, token hash) of the members of a resumed drill."""
         self.join_code = join_code
         self.facilitator_token = facilitator_token
         self._on_role = on_role
-        self._members: dict[str, Member] = {}  # by lower-cased name
+        self._members = {name.lower(): Member(name, _role(role), digest) for name, role, digest in restore}
         self._lock = threading.Lock()
 
     def join(self, name: str, role: Role | str) -> Member:
@@ -93,9 +108,10 @@ class Roster:
         with self._lock:
             if name.lower() in self._members:
                 raise DrillError(f"{name!r} has already joined; pick another name (or use the token you were given)")
+            token = secrets.token_urlsafe(12)
             if self._on_role is not None:
-                self._on_role(name, role)  # journaled first: a refused event means no member
-            member = Member(name, role, secrets.token_urlsafe(12))
+                self._on_role(name, role, token_hash(token))  # journaled first: a refused event means no member
+            member = Member(name, role, token_hash(token), token)
             self._members[name.lower()] = member
         return member
 
@@ -104,7 +120,7 @@ class Roster:
         with self._lock:
             member = self._members[name.lower()]
             if self._on_role is not None:
-                self._on_role(member.name, role)
+                self._on_role(member.name, role, member.token_hash)
             member.role = role
         return member
 
@@ -116,8 +132,9 @@ class Roster:
             return Identity(FACILITATOR_NAME, Standing.FACILITATOR)
         with self._lock:
             members = list(self._members.values())
+        presented = token_hash(token)
         for m in members:
-            if _same(token, m.token):
+            if hmac.compare_digest(presented, m.token_hash):
                 return Identity(m.name, Standing.MEMBER, m.role)
         if _same(token, self.join_code):
             return Identity("observer", Standing.OBSERVER)

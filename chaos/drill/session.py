@@ -73,7 +73,7 @@ class Drill:
         if resume is not None:
             record = log.drill(resume)
             past = list(log.events(resume))
-            log.resume_drill(resume)
+            log.resume_drill(resume, facilitator_token=facilitator_token)
             started = next((e.data for e in past if e.kind is EventKind.DRILL_STARTED), {})
             seed, team, drill_id = record.seed, record.team, resume
             speed = speed or started.get("speed")
@@ -239,10 +239,13 @@ class Drill:
             self._write(EventKind.NOTE, actor, {"text": text})
             return {"noted": text, "at": clock_label(self.now_s())}
 
-    def role(self, actor: str, role: Role) -> dict[str, Any]:
+    def role(self, actor: str, role: Role, token_hash: str | None = None) -> dict[str, Any]:
+        """Journal a join or a change of role; with ``token_hash`` also remember the member, for a resume."""
         with self.lock:
             self._guard()
             self._write(EventKind.ROLE, actor, {"role": role.value})
+            if token_hash is not None:
+                self.log.save_member(self.id, actor, role.value, token_hash)
             return {"actor": actor, "role": role.value}
 
     def hint(self, actor: str) -> dict[str, Any]:

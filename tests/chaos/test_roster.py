@@ -18,7 +18,7 @@ from chaos.roster import Role, Roster, Standing
 
 def test_a_joined_member_is_identified_by_their_personal_token_only() -> None:
     journal: list[tuple[str, Role]] = []
-    roster = Roster(join_code="team", facilitator_token="fac", on_role=lambda n, r: journal.append((n, r)))
+    roster = Roster(join_code="team", facilitator_token="fac", on_role=lambda n, r, _hash: journal.append((n, r)))
     ana = roster.join("  Ana   Lima ", "commander")
     assert ana.name == "Ana Lima" and ana.token not in ("team", "fac")
     assert roster.identify(ana.token).name == "Ana Lima"

@@ -1,5 +1,5 @@
 """A live drill killed with SIGKILL loses no acknowledged event, and then resumes from its journal
-or is marked interrupted."""
+(with its roster: everyone's token still works) or is marked interrupted."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ import pytest
 from chaos.drill import Drill
 from chaos.eventlog import EventLog
 from chaos.events import EventKind
+from chaos.live import start_live_drill
 
 RUNNER = textwrap.dedent("""
     import sys, threading
@@ -29,7 +30,8 @@ RUNNER = textwrap.dedent("""
 """)
 
 
-def acknowledged_notes_then_kill(home: Path, notes_before_kill: int) -> tuple[str, list[str]]:
+def killed_mid_drill(home: Path, notes_before_kill: int) -> tuple[str, list[str], str]:
+    """A runner in its own process, a member posting notes, then SIGKILL: (drill, acknowledged notes, token)."""
     proc = subprocess.Popen([sys.executable, "-c", RUNNER, str(home)], stdout=subprocess.PIPE, text=True)
     assert proc.stdout is not None
     url, drill_id = proc.stdout.readline().split()
@@ -58,13 +60,13 @@ def acknowledged_notes_then_kill(home: Path, notes_before_kill: int) -> tuple[st
     proc.wait()
     done.set()
     writer.join()
-    return drill_id, acked
+    return drill_id, acked, token
 
 
 @pytest.mark.parametrize("trial", [1, 3, 8, 13, 20, 34, 47, 61, 88, 120])
 def test_kill_9_loses_no_acknowledged_event_and_the_drill_resumes(tmp_path: Path, trial: int) -> None:
     home = tmp_path / "drills"
-    drill_id, acked = acknowledged_notes_then_kill(home, trial)
+    drill_id, acked, _ = killed_mid_drill(home, trial)
     log = EventLog(home)
     assert log.drill(drill_id).interrupted
     events = list(log.events(drill_id))
@@ -86,3 +88,22 @@ def test_kill_9_loses_no_acknowledged_event_and_the_drill_resumes(tmp_path: Path
     else:
         assert log.mark_interrupted(drill_id).status == "interrupted"
         assert list(log.events(drill_id))[-1].data == {"reason": "interrupted", "interrupted": True}
+
+
+def test_a_resumed_drill_keeps_everyone_s_token_and_takes_the_new_facilitator_token(tmp_path: Path) -> None:
+    home = tmp_path / "drills"
+    drill_id, _, ana = killed_mid_drill(home, 5)
+    log = EventLog(home)
+    live = start_live_drill(log.scenario(drill_id), log=log, resume=drill_id, responder_token="join-2",
+                            facilitator_token="fac-2")
+    try:
+        as_ana = {"authorization": f"Bearer {ana}"}
+        assert httpx.post(f"{live.url}/drill/note", json={"text": "still here"}, headers=as_ana).status_code == 200
+        assert httpx.post(f"{live.url}/drill/join", json={"name": "ana", "role": "scribe"},
+                          headers={"authorization": "Bearer join-2"}).status_code == 400  # nobody joins as her
+        assert live.roster.members() == [{"name": "ana", "role": "scribe", "title": "scribe"}]
+        assert log.is_facilitator(drill_id, "fac-2") and not log.is_facilitator(drill_id, "fac")
+    finally:
+        live.stop()
+    notes = [e for e in log.events(drill_id) if e.kind is EventKind.NOTE and e.data["text"] == "still here"]
+    assert [e.actor for e in notes] == ["ana"]
