@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -106,46 +105,93 @@ def _stem(word: str) -> str:
     return stem(word) if len(word) <= 40 else word  # only words of ordinary length are memoised
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What one message contributes to a prompt, worked out once per distinct text."""
+
+    directives: frozenset[str]
+    passages: tuple[Passage, ...]  # its ``[doc:...]`` lines, then (a system message) its plain context lines
+    question: str  # what it asks, when it is the last user message
+
+
+_READS: ByteBudgetLRU[tuple[str, bool], _Read] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024)
+
+
+def _read(content: str, system: bool) -> _Read:
+    """Memoised by bytes: a drill's system prompt and retrieved chunks come back on every request,
+    and only the question is new; a long pasted document is read each time, not kept."""
+    key = (content, system)
+    hit = _READS.get(key)
+    if hit is not None:
+        return hit
+    lowered = content.lower()
+    directives = frozenset(d.lower() for d in DIRECTIVES if d.lower() in lowered)
+    passages: list[Passage] = []
+    rest: list[str] = []
+    for line in content.splitlines():
+        if match := _PASSAGE.match(line):
+            passages.append(Passage(match["text"].strip(), match["id"], match["updated"]))
+        elif line.strip():
+            rest.append(line.strip())
+    question = ""
+    if system:
+        plain = [ln for ln in rest if not any(d.lower() in ln.lower() for d in DIRECTIVES)]
+        passages.extend(Passage(ln) for ln in plain)
+    else:
+        asked = [ln for ln in rest if ln.lower().startswith("question:")]
+        question = asked[-1][9:].strip() if asked else " ".join(
+            ln for ln in rest if not ln.lower().startswith(("context:", "passages:"))
+        )
+    read = _Read(directives, tuple(passages), question)
+    _READS.put(key, read, 2 * len(content) + 64 * len(passages))
+    return read
+
+
 def read_prompt(messages: tuple[Message, ...]) -> Prompt:
     directives: set[str] = set()
     passages: list[Passage] = []
     question = ""
     last_user = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1)
     for i, msg in enumerate(messages):
-        lowered = msg.content.lower()
-        directives.update(d.lower() for d in DIRECTIVES if d.lower() in lowered)
-        rest: list[str] = []
-        for line in msg.content.splitlines():
-            if match := _PASSAGE.match(line):
-                passages.append(Passage(match["text"].strip(), match["id"], match["updated"]))
-            elif line.strip():
-                rest.append(line.strip())
+        read = _read(msg.content, msg.role is Role.SYSTEM)
+        directives.update(read.directives)
+        passages.extend(read.passages)
         if i == last_user:
-            asked = [ln for ln in rest if ln.lower().startswith("question:")]
-            question = asked[-1][9:].strip() if asked else " ".join(
-                ln for ln in rest if not ln.lower().startswith(("context:", "passages:"))
-            )
-        elif msg.role is Role.SYSTEM:
-            plain = [ln for ln in rest if not any(d.lower() in ln.lower() for d in DIRECTIVES)]
-            passages.extend(Passage(ln) for ln in plain)
+            question = read.question
     return Prompt(frozenset(directives), tuple(passages), question)
+
+
+_SENTENCES: ByteBudgetLRU[str, tuple[tuple[str, frozenset[str]], ...]] = ByteBudgetLRU(
+    4 * 1024 * 1024, max_entry_bytes=64 * 1024)
+
+
+def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A passage's sentences with their terms, memoised by bytes: the same chunks are ranked
+    against every question of a drill."""
+    hit = _SENTENCES.get(text)
+    if hit is not None:
+        return hit
+    out = tuple((s.strip(), frozenset(_terms(s.strip()))) for s in _SENTENCE.split(text) if s.strip())
+    _SENTENCES.put(text, out, 3 * len(text) + 64 * len(out))
+    return out
 
 
 def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
     """Context sentences by how much of the question they answer, best first (stable order)."""
-    sentences = [
-        (s.strip(), p.doc_id) for p in passages for s in _SENTENCE.split(p.text) if s.strip()
-    ]
     wanted = set(terms(question))
+    sentences = [(s, p.doc_id, bag) for p in passages for s, bag in _sentences(p.text)]
     if not sentences or not wanted:
         return []
-    bags = [set(terms(s)) for s, _ in sentences]
-    df = Counter(t for bag in bags for t in bag if t in wanted)
+    shared = [wanted & bag for _, _, bag in sentences]
+    df = dict.fromkeys(wanted, 0)
+    for common in shared:
+        for t in common:
+            df[t] += 1
     n = len(sentences)
     weight = {t: math.log(1 + n / (1 + df[t])) + 0.5 for t in wanted}
     total = sum(weight.values())
     scored = [
-        Candidate(s, doc, sum(weight[t] for t in wanted & bag) / total)
-        for (s, doc), bag in zip(sentences, bags, strict=True)
+        Candidate(s, doc, sum(weight[t] for t in common) / total)
+        for (s, doc, _), common in zip(sentences, shared, strict=True)
     ]
     return sorted((c for c in scored if c.coverage > 0), key=lambda c: -c.coverage)

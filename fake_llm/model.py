@@ -131,17 +131,32 @@ def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | 
 
 
 def _copy(reply: ModelReply) -> ModelReply:
-    return replace(reply, tool_calls=list(reply.tool_calls), cited=list(reply.cited),
-                   logprobs=list(reply.logprobs) if reply.logprobs is not None else None)
+    """A copy whose lists are its own, made without ``dataclasses.replace`` (which re-runs
+    ``__init__`` through generic field lookups and cost more than a memo hit itself)."""
+    out = object.__new__(ModelReply)
+    out.__dict__.update(reply.__dict__)
+    out.tool_calls = list(reply.tool_calls)
+    out.cited = list(reply.cited)
+    out.logprobs = list(reply.logprobs) if reply.logprobs is not None else None
+    return out
 
 
-_REPLIES: ByteBudgetLRU[tuple[ModelRequest, ModelProfile, int | None], ModelReply] = ByteBudgetLRU(
+_Key = tuple[Any, ...]
+_REPLIES: ByteBudgetLRU[_Key, ModelReply] = ByteBudgetLRU(
     8 * 1024 * 1024, max_entry_bytes=256 * 1024, entry_overhead_bytes=2048)
+
+
+def _memo_key(request: ModelRequest, profile: ModelProfile, seed: int | None) -> _Key:
+    """Every field of the request as plain tuples: hashed and compared in C, where the frozen
+    dataclasses' generated ``__hash__``/``__eq__`` ran in Python per message on every lookup."""
+    fields = request.__dict__
+    return (profile, seed, tuple(tuple(m.__dict__.values()) for m in request.messages),
+            *(v for k, v in fields.items() if k != "messages"))
 
 
 def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
     """Memoised by bytes (fake_llm.memo): a 3.9 MB prompt is answered but not kept."""
-    key = (request, profile, seed)
+    key = _memo_key(request, profile, seed)
     hit = _REPLIES.get(key)
     if hit is not None:
         return hit
@@ -233,7 +248,7 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         text, source = from_tools, AnswerSource.CONTEXT
     else:
         text, source, cited = _answer(prompt, profile, rng)
-    context = "\n".join(p.text for p in prompt.passages)
+    context = "\n".join(p.text for p in prompt.passages) if request.tools else ""  # only tools read it
     calls = agent.plan(request.tools, request.tool_choice, request.parallel_tool_calls, turn, context, rng, text,
                        answered=source in (AnswerSource.CONTEXT, AnswerSource.GENERAL))
     if calls:

@@ -48,6 +48,15 @@ def _retry_count(headers: Mapping[str, str]) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def _with_version(request: ModelRequest, version: str) -> ModelRequest:
+    """``replace(request, model_version=version)`` without its generic field walk (the request is
+    frozen and has no ``__post_init__``: a copy of its fields is the same request)."""
+    out = object.__new__(ModelRequest)
+    out.__dict__.update(request.__dict__)
+    out.__dict__["model_version"] = version
+    return out
+
+
 @dataclass
 class ProviderResult:
     status: int
@@ -275,7 +284,7 @@ class Provider:
             return result
         if ex.error is not None:
             return self._error(flavour, ex.error, request_id, ex=ex)
-        ex.reply = generate(replace(request, model_version=ex.model_version), self.catalog, self.seed)
+        ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed)
         self.hooks.apply(Stage.GENERATION, ex)
         reply = ex.reply
         created = int(self.clock())

@@ -9,7 +9,6 @@ and serialising again (which cost three times what the HTTP stack itself does). 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from fake_llm.hooks import Flavour, Frame
@@ -21,16 +20,19 @@ Segments = tuple[bytes | int, ...]  # bytes pieces and slot kinds, in order
 
 
 def cut(data: bytes, rid: str, created: int) -> Segments:
-    """``data`` with every ``rid`` and every ``"created":<created>`` made a slot."""
-    marks = {rid.encode(): RID, b'"created":%d' % created: CREATED}
-    pattern = re.compile(b"|".join(re.escape(m) for m in marks))
+    """``data`` with every ``rid`` and every ``"created":<created>`` made a slot.
+
+    Two splits, not a regex: compiling a pattern per answer was a third of a distinct request's
+    cost. The marks cannot overlap (the rid is hex, the other starts with a quote)."""
+    created_mark = b'"created":%d' % created
     out: list[bytes | int] = []
-    pos = 0
-    for match in pattern.finditer(data):
-        out.append(data[pos:match.start()])
-        out.append(marks[match.group()])
-        pos = match.end()
-    out.append(data[pos:])
+    for i, part in enumerate(data.split(rid.encode())):
+        if i:
+            out.append(RID)
+        for j, piece in enumerate(part.split(created_mark)):
+            if j:
+                out.append(CREATED)
+            out.append(piece)
     return tuple(out)
 
 
