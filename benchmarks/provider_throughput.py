@@ -8,7 +8,7 @@ generator, Debian package) drives it; rounds alternate the servers so a noisy ne
 machine hits all of them alike, and each figure is the best round.
 
 Two load shapes: the same request repeated (what a load test of one endpoint sends; firedrill
-answers a repeat from a byte template of its first answer while no fault is configured) and every
+answers a repeat from a byte template of an earlier answer while no fault is configured) and every
 request distinct (a counter in the question: the full path, validation, model and rendering).
 
 Peers (other fake LLM servers from PyPI) are measured in the same rounds when ``--peers-venv``

@@ -96,13 +96,10 @@ def _terms(text: str) -> tuple[str, ...]:
     hit = _TERMS.get(text)
     if hit is not None:
         return hit
-    found = tuple(_stem(w) for w in textscan.findall(_WORD, text.lower()) if w not in _STOP)
+    found = tuple([stem(w) if len(w) <= 40 else w  # only words of ordinary length are memoised
+                   for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])
     _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
     return found
-
-
-def _stem(word: str) -> str:
-    return stem(word) if len(word) <= 40 else word  # only words of ordinary length are memoised
 
 
 @dataclass(frozen=True)
@@ -128,11 +125,14 @@ def _read(content: str, system: bool) -> _Read:
     directives = frozenset(d.lower() for d in DIRECTIVES if d.lower() in lowered)
     passages: list[Passage] = []
     rest: list[str] = []
-    for line in content.splitlines():
-        if match := _PASSAGE.match(line):
-            passages.append(Passage(match["text"].strip(), match["id"], match["updated"]))
-        elif line.strip():
-            rest.append(line.strip())
+    if "[doc:" not in content:  # no passage line (the common question): no pattern to try per line
+        rest = [ln.strip() for ln in content.splitlines() if ln.strip()]
+    else:
+        for line in content.splitlines():
+            if match := _PASSAGE.match(line):
+                passages.append(Passage(match["text"].strip(), match["id"], match["updated"]))
+            elif line.strip():
+                rest.append(line.strip())
     question = ""
     if system:
         plain = [ln for ln in rest if not any(d.lower() in ln.lower() for d in DIRECTIVES)]

@@ -117,7 +117,6 @@ LARGE_BODY_BYTES = 2 * 1024 * 1024
 LARGE_BODY_PIECE = 1024 * 1024
 HEAVY_BODY_BYTES = 32 * 1024
 HEAVY_WORKERS = 1  # one at a time: more threads only fight the event loop for the GIL
-_HEAVY_MARKS = (b"schema", b'"tools"')  # structured outputs and tool arguments: schema expansion
 
 
 def _malloc_trim() -> object:
@@ -141,7 +140,31 @@ def _handle_heavy(provider: Provider, *args: object) -> ProviderResult:
 def is_heavy(path: str, body: bytes) -> bool:
     """Whether answering may take more than a few milliseconds: a big body (long prompts), any
     embeddings request (many inputs, long vectors), anything with a JSON Schema to fill."""
-    return len(body) > HEAVY_BODY_BYTES or path == EMBEDDINGS_ROUTE or any(m in body for m in _HEAVY_MARKS)
+    return len(body) > HEAVY_BODY_BYTES or path == EMBEDDINGS_ROUTE or b"schema" in body or b'"tools"' in body
+
+
+def _headers_of(scope: Scope) -> dict[str, str]:
+    """The request headers as the provider reads them (a plain dict, names lower-cased by the
+    server, the last of a repeated name winning, as the provider's own lower-casing does):
+    Starlette's ``Headers`` decoded every pair again on each ``items()``."""
+    return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
+
+
+class JsonAnswer(Response):
+    """A whole answer with the provider's headers, encoded once, as ``Response`` would encode them
+    (its ``init_headers`` re-lowercased and re-scanned the eleven headers of every answer)."""
+
+    def __init__(self, body: bytes, status: int, headers: dict[str, str]) -> None:
+        self.status_code = status
+        self.background = None
+        self.body = body
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        names = {k for k, _ in raw}
+        if b"content-length" not in names and not (status < 200 or status in (204, 304)):
+            raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        if b"content-type" not in names:
+            raw.append((b"content-type", b"application/json"))
+        self.raw_headers = raw
 
 
 class ProviderRoutes:
@@ -157,7 +180,7 @@ class ProviderRoutes:
         arrived = loop.time()  # delays count from arrival, not from our own backlog
         body = await _read_body(request)
         path = request.scope["path"]  # not request.url: building the URL cost 7% of a request
-        args = (_flavour(path), path, request.headers, body)
+        args = (_flavour(path), path, _headers_of(request.scope), body)
         if is_heavy(path, body):
             result = await loop.run_in_executor(self._heavy, _handle_heavy, self.provider, *args)
         else:
@@ -184,8 +207,10 @@ class ProviderRoutes:
             await self._until(arrived + result.latency_s * self.scale)
         if result.body is not None and len(result.body) > LARGE_BODY_BYTES:
             return LargeBody(result.body, result.status, result.headers)
-        return Response(result.body, status_code=result.status, headers=result.headers,
-                        media_type=result.headers.get("content-type", "application/json"))
+        if result.body is None:
+            return Response(None, status_code=result.status, headers=result.headers,
+                            media_type=result.headers.get("content-type", "application/json"))
+        return JsonAnswer(result.body, result.status, result.headers)
 
     async def _stream(self, frames: list[Frame], due: float) -> AsyncIterator[bytes]:
         """Each frame at its due time on one schedule from the request's arrival, so a busy loop

@@ -9,6 +9,9 @@ cost a fifth of a non-streaming request.
   a client that connects and never finishes its request line (a half-open socket, slowloris)
   would hold a file descriptor for ever. Here the clock runs from the first byte (or the
   connection) until the request head is in.
+- One write per response: the head is held until the body's first write in the same loop step
+  (or the next loop iteration, whichever comes first), so a whole answer leaves in one ``send``
+  and one TCP segment instead of two (uvicorn writes the head and the body separately).
 - A connection cap, enforced by the listening socket itself (``GuardedListener.accept``), before
   asyncio makes a transport: the descriptor count stays below the process limit, so ``accept``
   never fails with "Too many open files" (asyncio 3.11 then logs one traceback per pending
@@ -249,6 +252,45 @@ class _Guarded:
             self.transport.close()
 
 
+class _HeadWithBody:
+    """The transport as one response's cycle sees it: its first write (the status line and
+    headers) is held and goes out with the next write, or on the next loop iteration when no
+    body follows at once (a paced stream's head is not held back behind its first frame)."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+        self._transport = transport
+        self._loop = loop
+        self._held: bytes | None = None
+        self._wrote = False
+
+    def write(self, data: bytes) -> None:
+        if not self._wrote:
+            self._wrote = True
+            self._held = data
+            self._loop.call_soon(self._flush)
+            return
+        if self._held is not None:
+            data, self._held = self._held + data, None
+        self._transport.write(data)
+
+    def _flush(self) -> None:
+        if self._held is not None:
+            held, self._held = self._held, None
+            if not self._transport.is_closing():
+                self._transport.write(held)
+
+    def close(self) -> None:
+        self._flush()
+        self._transport.close()
+
+    def abort(self) -> None:
+        self._flush()
+        self._transport.abort()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
 class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     """uvicorn's httptools protocol with TCP_NODELAY, a header-read timeout and a connection cap."""
 
@@ -271,6 +313,8 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
         self._head_in()
+        if self.cycle is not None and self.cycle.transport is self.transport:
+            self.cycle.transport = _HeadWithBody(self.transport, self.loop)  # type: ignore[assignment]
 
     def on_response_complete(self) -> None:
         super().on_response_complete()
