@@ -49,6 +49,11 @@ class DrillMode(StrEnum):
     SIMULATED = "simulated"
 
 
+# The actors that are not people: the runner (the scenario's own timeline and its fault changes),
+# the world (alerts), and the facilitator (injections, pauses, a page by hand).
+RUNNER, WORLD, FACILITATOR = "runner", "world", "facilitator"
+
+
 class EventKind(StrEnum):
     DRILL_STARTED = "drill_started"
     PAGE = "page"

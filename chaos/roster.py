@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from chaos.errors import DrillError
+from chaos.events import FACILITATOR
 
-FACILITATOR_NAME = "facilitator"
+FACILITATOR_NAME = FACILITATOR
 RESERVED_NAMES = {"runner", "world", "facilitator", "responder", "team", "system"}
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9 ._'-]{0,31}")
 

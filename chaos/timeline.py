@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from chaos.clock import clock_label
-from chaos.events import Event, EventKind
+from chaos.events import RUNNER, WORLD, Event, EventKind
 from chaos.roster import Role
 
 ROOM_KINDS = (
@@ -22,7 +22,7 @@ ROOM_KINDS = (
     EventKind.EVAL_VERIFIED, EventKind.DRILL_PAUSED, EventKind.DRILL_RESUMED, EventKind.DRILL_ENDED,
 )
 FACILITATOR_KINDS = (*ROOM_KINDS, EventKind.FAULT_STARTED, EventKind.FAULT_STOPPED)
-SYSTEM_ACTORS = {"runner", "world"}
+SYSTEM_ACTORS = {RUNNER, WORLD}
 DECLARED_ORDER = ("symptom", "cause", "change_id", "started_s", "fraction", "segment", "topics")
 
 

@@ -33,7 +33,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from chaos.events import Event, EventKind
+from chaos.events import FACILITATOR, Event, EventKind
 from chaos.scenario import Scenario
 from chaos.taxonomy import Cause, IncidentStage, action_key
 from scorecards.card import (
@@ -258,7 +258,7 @@ def _take(st: _State, e: Event) -> None:
     elif kind is EventKind.ALERT_FIRED:
         st.marks.append(Mark(t / 60, "alert", d["alert"]))
     elif kind is EventKind.FAULT_STARTED:
-        injected = not _scheduled(st.scenario, d["type"], t)
+        injected = e.actor == FACILITATOR  # the engine journals who started it: the facilitator, or the runner
         st.faults_open[d["fault_id"]] = Band(t / 60, None, d["type"], injected=injected)
         st.fault_types.add(d["type"])
         if injected:
@@ -275,12 +275,6 @@ def _take(st: _State, e: Event) -> None:
         st.evals[d["case_id"]].update(verified=ok, reason=d.get("reason", ""))
     elif kind is EventKind.EVAL_REMOVED:
         st.evals.pop(d.get("case_id", ""), None)
-
-
-def _scheduled(scenario: Scenario, fault_type: str, t_s: float) -> bool:
-    """A fault the scenario's timeline starts (at its time); any other was injected during the drill."""
-    return any(item.fault is not None and item.fault.type == fault_type and abs(item.at_s - t_s) < 1.0
-               for item in scenario.timeline)
 
 
 ALERT_LAG_MIN = 2.0  # metrics look back over a window: an alert just after a fault stopped is still its echo

@@ -19,7 +19,7 @@ import simpy
 from chaos.clock import CLOCK_ORIGIN, ClockState, DrillClock
 from chaos.drill.journal import Journal
 from chaos.engine import FaultChange, FaultEngine
-from chaos.events import EventKind
+from chaos.events import RUNNER, WORLD, EventKind
 from chaos.scenario import Scenario, TrafficShape, apply_change
 from chaos.taxonomy import Action, action_key
 from chaos.views import answer_event
@@ -31,7 +31,6 @@ from fake_llm.world.world import World, WorldConfig
 
 METRICS_TICK_S = 15.0
 PAGE_FALLBACK_S = 180.0  # page anyway this long after the incident starts if no alert fired
-RUNNER, WORLD, FACILITATOR = "runner", "world", "facilitator"
 
 Process = Generator[simpy.Event, Any, Any]
 

@@ -19,10 +19,10 @@ from typing import Any, Protocol
 from chaos.actions import apply_action
 from chaos.clock import ClockState, DrillClock, clock_label
 from chaos.drill.journal import Journal
-from chaos.drill.processes import FACILITATOR, RUNNER, WORLD, DrillModel, Process
+from chaos.drill.processes import DrillModel, Process
 from chaos.errors import DrillError, DrillNotRunningError, NotFoundError
 from chaos.eventlog import EventLog, scenario_text
-from chaos.events import DrillMode, Event, EventKind
+from chaos.events import FACILITATOR, RUNNER, WORLD, DrillMode, Event, EventKind
 from chaos.faults.spec import FaultSpec, parse_spec
 from chaos.roster import Role
 from chaos.scenario import Scenario

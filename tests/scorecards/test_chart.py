@@ -38,7 +38,7 @@ def story() -> list[Event]:
         Event(INCIDENT_S + 120, EventKind.ACTION, "Ana", {"action": "fallback", "arg": "off"}),
         Event(INCIDENT_S + 125, EventKind.ACTION, "Ana", {"action": "fallback", "arg": "cached"}),
         Event(INCIDENT_S + 128, EventKind.DECLARATION, "Ben", {"symptom": "wrong-answers", "cause": "prompt"}),
-        Event(1000, EventKind.FAULT_STARTED, "runner", {"fault_id": "f-2", "type": "latency", "params": {}}),
+        Event(1000, EventKind.FAULT_STARTED, "facilitator", {"fault_id": "f-2", "type": "latency", "params": {}}),
         Event(1010, EventKind.ALERT_FIRED, "world", {"alert": "latency_p99", "value": 5000, "threshold": 3000}),
         Event(1200, EventKind.ACTION, "Ana", {"action": "prompt-rollback", "arg": None}),
         Event(1500, EventKind.FAULT_STOPPED, "runner", {"fault_id": "f-2", "type": "latency"}),

@@ -14,6 +14,7 @@ from chaos.events import EventKind
 from chaos.faults.registry import FAULT_TYPES
 from chaos.live import serve_drill
 from chaos.loader import load_scenario
+from scorecards import score
 
 FACILITATOR = {"authorization": "Bearer fac-token"}
 INJECT_AT_S, UNTIL_S = 300.0, 900.0
@@ -57,3 +58,20 @@ def test_a_prompt_regression_added_through_the_admin_api_deploys_its_prompt(tmp_
         assert any(c["summary"].startswith("prompt") or c["kind"] == "prompt_deploy" for c in drill.changes())
     finally:
         live.server.stop()
+
+
+def test_the_journal_names_who_started_each_fault_and_only_injections_are_drawn_as_such(tmp_path: Path) -> None:
+    log = EventLog(tmp_path / "d.sqlite3")
+    drill = Drill(load_scenario("onboarding"), log=log, seed=7)
+    drill.env.run(until=INJECT_AT_S)
+    drill.inject({"type": "latency", "id": "injected", "params": {"ttft_ms": 2000}})
+    drill.env.run(until=drill.scenario.duration_s - 1)
+    drill.end()
+    events = list(log.events(drill.id))
+    started = {e.data["fault_id"]: e.actor for e in events if e.kind is EventKind.FAULT_STARTED}
+    assert started.pop("injected") == "facilitator"
+    assert started and set(started.values()) == {"runner"}, "the scenario's own faults are the runner's"
+    bands = score(events, drill.scenario).timeline.fault_bands
+    assert sorted((b.label, b.injected) for b in bands) == sorted(
+        [("latency", True)] + [(t, False) for t in {e.data["type"] for e in events
+                                                   if e.kind is EventKind.FAULT_STARTED and e.actor == "runner"}])
