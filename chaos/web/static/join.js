@@ -2,6 +2,8 @@
 // never sends to a server; it is traded here, in a POST body, for an HttpOnly cookie.
 "use strict";
 (function () {
+  // a link pasted into this very tab changes only the fragment (no page load): load it properly
+  window.addEventListener("hashchange", () => location.reload());
   const params = new URLSearchParams(location.hash.slice(1));
   const code = params.get("code") || "";
   const token = params.get("token") || "";

@@ -9,14 +9,18 @@
   const FACILITATOR = room.dataset.facilitator === "yes";
   const CAN_ACT = room.dataset.canAct === "yes";
   const TITLE = document.title;
-  // a link opened by someone already in the room: a token in it switches who this browser is
-  const linked = new URLSearchParams(location.hash.slice(1));
-  if (location.hash) history.replaceState(null, "", location.pathname);
-  if (linked.get("token")) {
+  // a link opened by someone already in the room: a token in it switches who this browser is. A
+  // link pasted into this very tab changes only the fragment (no page load), so listen for that too.
+  function followLink() {
+    const linked = new URLSearchParams(location.hash.slice(1));
+    if (location.hash) history.replaceState(null, "", location.pathname);
+    if (!linked.get("token")) return false;
     fetch("/room/enter", {method: "POST", credentials: "same-origin", body: JSON.stringify({token: linked.get("token")}),
       headers: {"content-type": "application/json", "x-firedrill-console": "1"}}).then(() => location.reload());
-    return;
+    return true;
   }
+  window.addEventListener("hashchange", followLink);
+  if (followLink()) return;
 
   // ---- talking to the server ----------------------------------------------------------------
   async function send(method, path, body) {

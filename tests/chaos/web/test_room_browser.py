@@ -123,3 +123,35 @@ def test_two_responders_and_a_facilitator_share_one_incident(browser: Any, live:
     ana.screenshot(path=artefacts / "debrief-ana.png", full_page=True)
     for page in (ana, ben, fac):
         page.context.close()
+
+
+def test_one_browser_switches_person_by_link_or_by_leaving_and_acts_only_as_who_it_is_now(
+        browser: Any, live: LiveDrill, artefacts: Path) -> None:
+    from playwright.sync_api import expect
+
+    page = join(browser, live, "Ana", "operations")  # one laptop, passed round the table
+    page.locator("#note-text").fill("ana was here")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("#timeline li.tl-note .who")).to_have_text("Ana (operations)", timeout=WAIT_MS)
+
+    page.goto(live.facilitator_url)  # the facilitator's link in the same browser makes it the facilitator's
+    page.wait_for_selector("#room[data-facilitator=yes]")
+    assert "#" not in page.url
+
+    page.get_by_role("button", name="Leave").click()  # and leaving hands it to the next person
+    page.wait_for_selector("#join-form")
+    page.goto(live.room_url)
+    page.get_by_label("Your name").fill("Ben")
+    page.locator("input[name=role][value=scribe]").check()
+    page.get_by_role("button", name="Join the room").click()
+    page.wait_for_selector("#room[data-facilitator=no]")
+    page.locator("#note-text").fill("ben now")
+    page.get_by_role("button", name="Add note").click()
+    expect(page.locator("#timeline li.tl-note", has_text="ben now").locator(".who")).to_have_text(
+        "Ben (scribe)", timeout=WAIT_MS)
+    expect(page.locator("#timeline li.tl-note", has_text="ana was here").locator(".who")).to_have_text(
+        "Ana (operations)")
+    page.screenshot(path=artefacts / "room-6-switched-to-ben.png")
+    notes = {e.data["text"]: e.actor for e in live.drill.log.events(live.drill.id) if e.kind.value == "note"}
+    assert notes == {"ana was here": "Ana", "ben now": "Ben"}
+    page.context.close()
