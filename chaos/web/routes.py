@@ -21,7 +21,8 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from chaos.clock import CLOCK_ORIGIN, clock_label
-from chaos.errors import FiredrillError
+from chaos.errors import DrillError, FiredrillError
+from chaos.http_errors import error_response, refused
 from chaos.roster import Identity, Role, Roster
 from chaos.web import auth, debrief, stream
 from chaos.web.controls import CONTROLS, options, prompt_choices
@@ -42,9 +43,12 @@ def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:
 
 
 def _fail(exc: Exception) -> Response:
-    """The control API's error shape; firedrill errors carry their own HTTP status."""
-    status = 403 if isinstance(exc, PermissionError) else int(getattr(exc, "http_status", 400))
-    return JSONResponse({"error": {"type": type(exc).__name__, "message": str(exc)}}, status_code=status)
+    """The control API's error shape (chaos/http_errors.py); firedrill errors carry their own HTTP status."""
+    if isinstance(exc, FiredrillError):
+        return error_response(exc)
+    if isinstance(exc, PermissionError):
+        return refused(403, str(exc))
+    return error_response(DrillError(f"bad request: {exc}"))  # a value of the wrong kind in the body
 
 
 def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
@@ -62,13 +66,11 @@ def web_routes(drill: Drill, *, roster: Roster) -> list[BaseRoute]:
             async def endpoint(request: Request) -> Response:
                 identity = who(request)
                 if identity is None:
-                    return JSONResponse({"error": {"message": "join the room first: open the link firedrill run "
-                                                              "printed"}}, status_code=401)
+                    return refused(401, "join the room first: open the link firedrill run printed")
                 if level == "act" and not identity.can_act:
-                    return JSONResponse({"error": {"message": "watching only: join with a name and a role to act"}},
-                                        status_code=403)
+                    return refused(403, "watching only: join with a name and a role to act")
                 if level == "facilitator" and not identity.is_facilitator:
-                    return JSONResponse({"error": {"message": "this needs the facilitator token"}}, status_code=403)
+                    return refused(403, "this needs the facilitator token")
                 try:
                     return await handler(request, identity)
                 except (FiredrillError, PermissionError, ValueError, KeyError) as exc:

@@ -123,3 +123,28 @@ def test_after_the_end_the_team_adds_an_eval_case_and_sees_its_verification(live
     page = c.get("/room/debrief").text
     assert case["case_id"] in page and ("NOT verified" in page) != case["verified"]
     assert "Ana" in page
+
+
+def test_the_room_s_errors_have_the_control_api_s_shape_and_status(live: LiveDrill) -> None:
+    stranger, watcher, ana = (httpx.Client(base_url=live.url) for _ in range(3))
+    watcher.post("/room/enter", json={"token": "join-code"}, headers=CONSOLE)
+    ana.post("/room/join", json={"code": "join-code", "name": "Ana", "role": "operations"}, headers=CONSOLE)
+    answers = {
+        "no cookie": stranger.get("/room/part/changes"),
+        "a guessed code": stranger.post("/room/join", json={"code": "guess", "name": "Eve", "role": "scribe"},
+                                        headers=CONSOLE),
+        "watching only": watcher.post("/room/part/replay", json={"trace_id": "x"}, headers=CONSOLE),
+        "not JSON": ana.post("/room/part/replay", content=b"{", headers=CONSOLE),
+        "a missing field": ana.post("/room/part/replay", json={}, headers=CONSOLE),
+        "an unknown trace": ana.get("/room/part/traces/tr-nope"),
+        "a name taken": stranger.post("/room/join", json={"code": "join-code", "name": "ana", "role": "scribe"},
+                                      headers=CONSOLE),
+    }
+    assert {why: r.status_code for why, r in answers.items()} == {
+        "no cookie": 401, "a guessed code": 403, "watching only": 403, "not JSON": 400, "a missing field": 400,
+        "an unknown trace": 404, "a name taken": 400}
+    for why, r in answers.items():
+        error = r.json()["error"]
+        assert set(error) == {"type", "message"} and error["message"], why
+    assert answers["no cookie"].json()["error"]["type"] == "unauthorized"
+    assert answers["watching only"].json()["error"]["type"] == "forbidden"
