@@ -20,6 +20,7 @@ from rich.table import Table
 
 from chaos.cli import cli
 from chaos.cli.remote import call, server_options
+from chaos.cli.trace_table import trace_table
 from chaos.clock import clock_label
 from chaos.errors import ConnectError
 from chaos.taxonomy import Cause, FallbackMode, Symptom
@@ -141,15 +142,12 @@ def traces(failing: bool, limit: int, model: str | None, prompt: str | None, top
     query = urlencode({"failing": str(failing).lower(), "limit": limit, **{k: v for k, v in
                        {"model": model, "prompt": prompt, "topic": topic, "segment": segment}.items() if v}})
     result = call("GET", url, f"/drill/traces?{query}", token)["traces"]
-    table = Table("trace", "time", "segment", "topic", "status", "judge", "model", "prompt", "ctx tok", "out tok",
-                  "cost $", "ms", "question")
-    for t in result:
-        a = t["attributes"]
-        table.add_row(t["trace_id"], t["time"], t["segment"], t["topic"], t["status"], t["judge"] or "",
-                      a["gen_ai.response.model"] or "", a["firedrill.prompt.version"] or "",
-                      str(a.get("firedrill.context_tokens") or ""), str(a["gen_ai.usage.output_tokens"] or ""),
-                      f"{a['firedrill.cost_usd']:.5f}", f"{a['firedrill.latency_ms']:.0f}", t["question"][:60])
-    Console().print(table)
+    console = Console()
+    table, left_out = trace_table(result, console.width)
+    console.print(table)
+    if left_out and result:
+        console.print(f"[dim]left out at this width: {', '.join(left_out)} (a wider terminal shows them; "
+                      "`firedrill trace ID` shows everything)[/dim]")
 
 
 def _print_trace(t: dict[str, Any]) -> None:
