@@ -8,7 +8,6 @@ and the library share, so a fault added here has the same effect (world changes 
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Awaitable, Callable
 from contextlib import AbstractContextManager, nullcontext
 from typing import Any
@@ -19,14 +18,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from chaos.engine import FaultEngine
-from chaos.errors import FaultError, FiredrillError, InputTooLargeError
+from chaos.errors import FaultError, FiredrillError
 from chaos.faults.registry import FAULT_TYPES
 from chaos.faults.spec import ScheduledFaultSpec, parse_spec
+from chaos.http_body import json_object
 from chaos.http_errors import error_response, refused
 
 Handler = Callable[[Request], Awaitable[Response]]
 Transaction = Callable[[], AbstractContextManager[Any]]
-MAX_BODY_BYTES = 64 * 1024
 
 
 def token_ok(request: Request, *tokens: str) -> bool:
@@ -47,20 +46,7 @@ def guarded(handler: Handler, *tokens: str) -> Handler:
 
 
 async def _json(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise InputTooLargeError(f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
-    try:
-        body = json.loads(raw or b"{}", parse_constant=_no_constant)
-    except ValueError as exc:
-        raise FaultError(f"the request body is not valid JSON ({exc})") from None
-    if not isinstance(body, dict):
-        raise FaultError("the request body must be a JSON object")
-    return body
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    return json_object(await request.body(), error=FaultError)
 
 
 def admin_routes(engine: FaultEngine, *tokens: str, prefix: str = "/admin",

@@ -11,7 +11,6 @@ then writes must also carry the ``x-firedrill-console`` header, which another si
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -24,6 +23,7 @@ from chaos.admin import admin_routes
 from chaos.clock import parse_clock
 from chaos.drill import Drill
 from chaos.errors import DrillError, FiredrillError, InputTooLargeError
+from chaos.http_body import json_object
 from chaos.http_errors import error_response, refused
 from chaos.roster import Identity, Roster, Standing
 from chaos.taxonomy import parse_action
@@ -51,27 +51,11 @@ def _who(request: Request) -> str:
     return identity.name
 
 
-MAX_BODY_BYTES = 64 * 1024  # every control body is small; a bigger one is a mistake or an attack
 MAX_NOTE_CHARS = 2000
 
 
 async def _body(request: Request) -> dict[str, Any]:
-    raw = await request.body()
-    if len(raw) > MAX_BODY_BYTES:
-        raise InputTooLargeError(f"the request body is over {MAX_BODY_BYTES // 1024} KiB")
-    if not raw:
-        return {}
-    try:
-        doc = json.loads(raw, parse_constant=_no_constant)
-    except ValueError:
-        raise DrillError("the request body is not valid JSON") from None
-    if not isinstance(doc, dict):
-        raise DrillError("the request body must be a JSON object")
-    return doc
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a number JSON allows")
+    return json_object(await request.body())
 
 
 REFUSALS = {

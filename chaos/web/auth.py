@@ -8,14 +8,13 @@ cannot send it, and the control API reads the same cookie (chaos/control_api.py 
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from chaos.control_api import CONSOLE_HEADER, TOKEN_COOKIE, identify
-from chaos.errors import DrillError
+from chaos.http_body import json_object
 from chaos.roster import Identity, Roster, Standing
 
 
@@ -28,13 +27,7 @@ async def form(request: Request) -> dict[str, Any]:
     """A console POST's JSON body; refused without the console header a cross-site form cannot send."""
     if request.headers.get(CONSOLE_HEADER) != "1":
         raise PermissionError("console requests carry the x-firedrill-console: 1 header")
-    try:
-        body = json.loads(await request.body() or b"{}")
-    except ValueError:
-        raise DrillError("the request body is not valid JSON") from None
-    if not isinstance(body, dict):
-        raise DrillError("the request body must be a JSON object")
-    return body
+    return json_object(await request.body())
 
 
 def with_token(payload: dict[str, Any], token: str) -> Response:

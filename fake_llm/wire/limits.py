@@ -48,10 +48,19 @@ def parse_body(raw: bytes) -> dict[str, Any]:
         raise InvalidRequest("The request body must be a JSON object.")
     if raw.count(b"{") + raw.count(b"[") > MAX_JSON_DEPTH and _depth(parsed) > MAX_JSON_DEPTH:
         raise InvalidRequest(f"{_NOT_JSON} It nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.)")
-    if (b"\\ud" in raw or b"\\uD" in raw) and (bad := _LONE_SURROGATE.search(raw)):
-        raise InvalidRequest(f"{_NOT_JSON} It contains the unpaired surrogate {bad[0].decode()}, which is not "
+    if bad := lone_surrogate(raw):
+        raise InvalidRequest(f"{_NOT_JSON} It contains the unpaired surrogate {bad}, which is not "
                              "valid Unicode: send text as UTF-8.)")
     return parsed
+
+
+def lone_surrogate(raw: bytes) -> str | None:
+    """The first unpaired UTF-16 surrogate escape (``\\ud800``) in a JSON text, if any: JSON parsers
+    accept one, but it is not text, and answering with it raises in every UTF-8 encoder downstream."""
+    if b"\\ud" not in raw and b"\\uD" not in raw:
+        return None
+    bad = _LONE_SURROGATE.search(raw)
+    return bad[0].decode() if bad else None
 
 
 def context_overflow(texts: list[str], window: int) -> int | None:

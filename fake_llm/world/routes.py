@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -12,6 +11,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from fake_llm.errors import InvalidRequest
+from fake_llm.wire.limits import parse_body
 from fake_llm.world.alerts import ALERT_NAMES
 from fake_llm.world.feature import Answer
 from fake_llm.world.world import World
@@ -55,10 +56,13 @@ def world_routes(
                                            "message": "send the question as JSON (Content-Type: application/json)"}},
                                 status_code=415)
         try:
-            body = json.loads(await request.body() or b"{}")
+            body = parse_body(await request.body())
             question = str(body["question"]).strip()
-        except (ValueError, KeyError, TypeError):
-            return JSONResponse({"error": {"message": 'send JSON {"question": "...", "user": "..."}'}}, status_code=400)
+        except (InvalidRequest, KeyError, TypeError) as exc:
+            why = f"{exc} " if isinstance(exc, InvalidRequest) else ""
+            return JSONResponse({"error": {"type": "invalid_request",
+                                           "message": why + 'send JSON {"question": "...", "user": "..."}'}},
+                                status_code=400)
         if not question or len(question) > 2000:
             return JSONResponse({"error": {"message": "question must be 1 to 2000 characters"}}, status_code=400)
         user = str(body.get("user") or "http-user")[:60]
