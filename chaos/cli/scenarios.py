@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
@@ -96,21 +97,18 @@ def simulate(
 
 
 def _matrix(rows: list[dict[str, Any]], playbook: str) -> None:
-    table = Table(
-        "scenario",
-        "drill",
-        "contained",
-        "characterised",
-        "mitigated",
-        "bad answers",
-        "score",
-        title=f"responder: {playbook}",
-    )
+    # the drill id names the scenario and is what `firedrill score` takes: it is never cut
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  title=f"responder: {playbook} (stage times: minutes after the page)")
+    table.add_column("drill", no_wrap=True)
+    for header in ("contained", "characterised", "mitigated"):
+        table.add_column(header, no_wrap=True)
+    table.add_column("bad answers", justify="right")
+    table.add_column("score", justify="right")
     for r in rows:
         st = r["stages"]
         card = r.get("scorecard") or {}
         table.add_row(
-            r["scenario_id"],
             r["drill_id"],
             _cell(st["contain"]),
             _cell(st["characterise"]),
@@ -124,4 +122,4 @@ def _matrix(rows: list[dict[str, Any]], playbook: str) -> None:
 def _cell(stage: dict[str, Any]) -> str:
     if stage["at_min"] is None:
         return "[red]no[/red]"
-    return f"[green]yes[/green] {stage['at_min']:.1f} min"
+    return f"[green]yes[/green] {stage['at_min']:.1f}"

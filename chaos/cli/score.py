@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -107,41 +108,50 @@ def postmortem(drill_id: str, out: Path | None, db: Path | None, token: str) -> 
     _emit(postmortem_markdown(log.events(drill_id), scenario, _card(log, drill_id, scenario)), out)
 
 
+def _date(wall: str) -> str:
+    """``2026-12-02T14:20:11…`` as ``12-02 14:20``: the year is rarely news, the table is narrow."""
+    return f"{wall[5:10]} {wall[11:16]}"
+
+
 @cli.command()
 @_db_option
 def scores(db: Path | None) -> None:
     """Past drills with their stage times and grades, and the trend per scenario."""
     log = EventLog(db)
-    table = Table("drill", "team", "scenario", "date", "contain", "characterise", "mitigate", "score", "trend")
+    rows: list[dict[str, str]] = []
     last: dict[tuple[str | None, str], float] = {}
     for record in sorted(log.drills(), key=lambda r: (r.created_wall, r.id)):
-        if record.status == "running":  # no score, and a spin does not say what it is, until it ends
-            hidden = record.id.startswith("spin-")
-            table.add_row(record.id, record.team or "—", "?" if hidden else record.scenario_id,
-                          record.created_wall[:16], "", "", "", "running", "")
+        row = {"drill": record.id, "team": record.team or "—", "date": _date(record.created_wall),
+               # a drill id names its scenario, but a spin's does not (and says nothing until it ends)
+               "scenario": "" if not record.id.startswith("spin-") else
+               "?" if record.status == "running" else record.scenario_id}
+        if record.status == "running":
+            rows.append({**row, "score": "running"})
             continue
         try:
             card = _card(log, record.id, log.scenario(record.id))
         except FiredrillError as exc:
             click.secho(f"warning: {record.id}: {exc}", fg="yellow", err=True)
             continue
-        times = {s.name: "—" if s.at_s is None else f"{s.at_s / 60:.1f}m" for s in card.stages}
+        times = {s.name: "—" if s.at_s is None else f"{s.at_s / 60:.1f}" for s in card.stages}
         key = (record.team, record.scenario_id)
-        trend = (
-            "" if key not in last else ("↑" if card.overall > last[key] else "↓" if card.overall < last[key] else "=")
-        )
+        trend = "" if key not in last else "↑" if card.overall > last[key] else "↓" if card.overall < last[key] else "="
         last[key] = card.overall
-        table.add_row(
-            record.id + (" (interrupted)" if record.interrupted else ""),
-            record.team or "—",
-            record.scenario_id,
-            record.created_wall[:16],
-            times["contain"],
-            times["characterise"],
-            times["mitigate"],
-            f"{card.overall:.0f} {card.grade}",
-            trend,
-        )
+        rows.append({**row, "drill": record.id + (" (interrupted)" if record.interrupted else ""),
+                     "contain": times["contain"], "char.": times["characterise"], "mitig.": times["mitigate"],
+                     "score": f"{card.overall:.0f} {card.grade}", "trend": trend})
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False,
+                  title="past drills (contain, characterise, mitigate: minutes after the page)")
+    table.add_column("drill", no_wrap=True, min_width=max([5, *(len(r["drill"]) for r in rows)]))  # never cut
+    optional = [h for h in ("team", "scenario") if any(r[h] not in ("", "—") for r in rows)]  # if they say anything
+    for header in optional:
+        table.add_column(header)
+    table.add_column("date", no_wrap=True)
+    numbers = ("contain", "char.", "mitig.", "score", "trend")
+    for header in numbers:
+        table.add_column(header, justify="right", no_wrap=True)
+    for r in rows:
+        table.add_row(r["drill"], *(r[h] for h in optional), r["date"], *(r.get(h, "") for h in numbers))
     Console().print(table)
     _warn(log)
 
