@@ -8,8 +8,10 @@ prompt regression produces wrong answers with a consistent pattern. Same input, 
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import operator
 import random
 import re
 from dataclasses import replace
@@ -146,12 +148,14 @@ _REPLIES: ByteBudgetLRU[_Key, ModelReply] = ByteBudgetLRU(
     8 * 1024 * 1024, max_entry_bytes=256 * 1024, entry_overhead_bytes=2048)
 
 
+_OTHER_FIELDS = operator.itemgetter(*(f.name for f in dataclasses.fields(ModelRequest) if f.name != "messages"))
+
+
 def _memo_key(request: ModelRequest, profile: ModelProfile, seed: int | None) -> _Key:
     """Every field of the request as plain tuples: hashed and compared in C, where the frozen
     dataclasses' generated ``__hash__``/``__eq__`` ran in Python per message on every lookup."""
-    fields = request.__dict__
-    return (profile, seed, tuple(tuple(m.__dict__.values()) for m in request.messages),
-            *(v for k, v in fields.items() if k != "messages"))
+    return (profile, seed, tuple([tuple(m.__dict__.values()) for m in request.messages]),
+            _OTHER_FIELDS(request.__dict__))
 
 
 def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:

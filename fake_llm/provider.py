@@ -19,6 +19,7 @@ from fake_llm.catalog import Catalog
 from fake_llm.embeddings import embed_for, to_base64
 from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
+from fake_llm.memo import ByteBudgetLRU
 from fake_llm.model import generate
 from fake_llm.prompt_cache import MIN_CACHED_TOKENS, NO_CACHE, OPENAI_STEP, CacheUse, PromptCache
 from fake_llm.replay import ReplayCache, Template, fill, template_of
@@ -89,6 +90,8 @@ class Provider:
     prompt_cache: PromptCache = field(default_factory=PromptCache, repr=False)
     replay: ReplayCache = field(default_factory=ReplayCache, repr=False)
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
+    _parsed: ByteBudgetLRU[bytes, tuple[str, ModelRequest, dict[str, Any]]] = field(
+        default_factory=lambda: ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024), repr=False)
     _counter: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -265,8 +268,7 @@ class Provider:
             checks.responses(body)
             model, request, options = responses.parse(body, self._history(body.get("previous_response_id")))
         else:
-            checks.chat(body)
-            model, request, options = openai.parse_chat(body)
+            model, request, options = self._chat_request(body, raw)
         profile = self.catalog.resolve(model)
         kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
         checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
@@ -336,6 +338,21 @@ class Provider:
         if self.on_exchange:
             self.on_exchange(ex, result)
         return result
+
+    def _chat_request(self, body: dict[str, Any], raw: bytes) -> tuple[str, ModelRequest, dict[str, Any]]:
+        """``checks.chat`` and ``openai.parse_chat``, memoised by the request's bytes once they
+        have come twice: both are pure functions of them, and the drill world sends the same few
+        hundred bodies thousands of times. Only requests with nothing mutable inside (no tools,
+        schema or tool calls) are kept; a failed check is never kept."""
+        hit = self._parsed.get(raw)
+        if hit is not None:
+            return hit[0], hit[1], dict(hit[2])
+        checks.chat(body)
+        model, request, options = openai.parse_chat(body)
+        if (not request.tools and request.json_schema is None and not any(m.tool_calls for m in request.messages)
+                and hashlib.blake2b(raw, digest_size=12).hexdigest() in self._seen):
+            self._parsed.put(raw, (model, request, dict(options)), 3 * len(raw))
+        return model, request, options
 
     # --- Responses API state and prompt caching ----------------------------------------
 

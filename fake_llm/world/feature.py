@@ -8,11 +8,12 @@ slept. Every answer carries the truth (correct, bad) that only the facilitator a
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from fake_llm.hooks import Flavour, Hooks, RequestInfo, Stage
+from fake_llm.memo import ByteBudgetLRU
 from fake_llm.provider import CHAT_ROUTE, Provider, ProviderResult
 from fake_llm.world.controls import Controls
 from fake_llm.world.index import Chunk
@@ -160,16 +161,8 @@ class Feature:
         self.hooks.apply(Stage.PROMPT, built)
         answer.prompt_version, answer.chunks, answer.model = prompt.version, retrieval.chunks, alias
         answer.faults = [*retrieval.injected, *built.injected]
-        body = {
-            "model": alias,
-            "messages": [
-                {"role": "system", "content": built.system},
-                {
-                    "role": "user",
-                    "content": "Context:\n" + "\n".join(built.passages) + f"\nQuestion: {answer.question.text}",
-                },
-            ],
-        }
+        raw = _request_body(alias, built.system,
+                            "Context:\n" + "\n".join(built.passages) + f"\nQuestion: {answer.question.text}")
         headers = {
             "authorization": "Bearer firedrill-world",
             "x-firedrill-segment": answer.segment,
@@ -177,7 +170,7 @@ class Feature:
         }
         answer.latency_s = RETRIEVAL_S
         for parse_attempt in range(self.controls.parse_retries + 1):  # the app's own retry on unparsable answers
-            result, latency, attempts = self._call(body, headers)
+            result, latency, attempts = self._call(raw, headers)
             answer.latency_s += latency
             answer.attempts += attempts
             ex = result.exchange
@@ -196,9 +189,8 @@ class Feature:
                 break
             answer.status, answer.error_type = "disabled", None
 
-    def _call(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[ProviderResult, float, int]:
+    def _call(self, raw: bytes, headers: dict[str, str]) -> tuple[ProviderResult, float, int]:
         """Call the provider as the SDK would: retries on 408/409/429/5xx and timeouts, in simulated time."""
-        raw = json.dumps(body).encode()
         elapsed = 0.0
         for attempt in range(MAX_RETRIES + 1):
             result = self.provider.handle(
@@ -264,6 +256,21 @@ class Feature:
         return answer
 
 
+_BODIES: ByteBudgetLRU[tuple[str, str, str], bytes] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024)
+
+
+def _request_body(model: str, system: str, user: str) -> bytes:
+    """The chat request the feature sends, as the SDK would encode it; memoised by bytes, since
+    the same question over the same chunks and prompt comes back all drill long."""
+    key = (model, system, user)
+    raw = _BODIES.get(key)
+    if raw is None:
+        raw = json.dumps({"model": model, "messages": [{"role": "system", "content": system},
+                                                        {"role": "user", "content": user}]}).encode()
+        _BODIES.put(key, raw, 2 * len(raw))
+    return raw
+
+
 def _error_type(result: ProviderResult) -> str:
     try:
         err = json.loads(result.body or b"")["error"]
@@ -272,8 +279,10 @@ def _error_type(result: ProviderResult) -> str:
         return f"http_{result.status}"
 
 
+@functools.lru_cache(maxsize=4096)
 def _date(t_s: float) -> str:
-    """Drill seconds as a calendar date, the drill day being 2026-11-24."""
+    """Drill seconds as a calendar date, the drill day being 2026-11-24 (memoised: four chunks a
+    request, a few hundred distinct dates in a drill)."""
     import datetime as dt
 
     return (dt.date(2026, 11, 24) + dt.timedelta(seconds=t_s)).isoformat()

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from fake_llm.context import terms
 
+SEARCH_MEMO_ENTRIES = 4096  # distinct queries remembered; past that the memo starts again
+
 
 @dataclass(frozen=True)
 class Chunk:
@@ -41,6 +43,7 @@ class Index:
         self._norm = [self.K1 * (1 - self.B + self.B * length / avg) for length in lengths]
         self._idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
         self.by_id = {c.id: c for c in chunks}
+        self._found: dict[tuple[str, int], tuple[int, ...]] = {}  # query, k -> positions (the index never changes)
 
     @classmethod
     def build(cls, rows: list[tuple[str, str, str, float]], *, built_at_s: float,
@@ -48,7 +51,20 @@ class Index:
         return cls([Chunk(*row) for row in rows], built_at_s=built_at_s, embedding_model=embedding_model)
 
     def search(self, query: str, k: int = 4) -> list[Chunk]:
-        """Top-k chunks by BM25; ties broken by position so results are deterministic."""
+        """Top-k chunks by BM25; ties broken by position so results are deterministic.
+
+        Memoised per query: a drill asks the same few hundred questions thousands of times, and
+        the snapshot never changes (a rebuild is a new ``Index``). A fresh list each time: the
+        retrieval stage's faults may edit it."""
+        found = self._found.get((query, k))
+        if found is None:
+            found = self._search(query, k)
+            if len(self._found) >= SEARCH_MEMO_ENTRIES:
+                self._found.clear()
+            self._found[(query, k)] = found
+        return [self.chunks[i] for i in found]
+
+    def _search(self, query: str, k: int) -> tuple[int, ...]:
         scores: dict[int, float] = {}
         for term in set(terms(query)):
             idf = self._idf.get(term)
@@ -57,4 +73,4 @@ class Index:
             for i, tf in self._postings[term]:
                 scores[i] = scores.get(i, 0.0) + idf * tf * (self.K1 + 1) / (tf + self._norm[i])
         best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:k]
-        return [self.chunks[i] for i, _ in best]
+        return tuple(i for i, _ in best)
