@@ -70,6 +70,7 @@ class ProviderResult:
     latency_s: float = 0.0  # simulated time until the last byte, before any speed factor
     created: int | None = None  # the ``created`` time written into a generated answer
     replayable: bool = False  # the answer depends on the request's bytes alone (``fake_llm.replay``)
+    raw_headers: list[tuple[bytes, bytes]] | None = None  # ``headers`` already encoded, when replayed
 
     @property
     def json(self) -> Any:
@@ -154,11 +155,15 @@ class Provider:
     def _replayed(self, template: Template, flavour: Flavour, rid: str) -> ProviderResult:
         new_rid = rid.encode()
         created = b'"created":%d' % int(self.clock())
-        headers = {k: v.replace(template.rid_in_headers, rid) if has_rid else v for k, v, has_rid in template.headers}
+        old_rid = template.rid_in_headers
+        headers = {k: v.replace(old_rid, rid) if has_rid else v for k, v, has_rid in template.headers}
+        old_rid_bytes = old_rid.encode()
+        raw = [(k, v.replace(old_rid_bytes, new_rid) if has_rid else v) for k, v, has_rid in template.raw_headers]
         body = fill(template.body, new_rid, created) if template.body is not None else None
         frames = None if template.frames is None else [
             Frame(fill(segments, new_rid, created), delay_s=delay) for segments, delay in template.frames]
-        return ProviderResult(template.status, headers, body, frames=frames, latency_s=template.latency_s)
+        return ProviderResult(template.status, headers, body, frames=frames, latency_s=template.latency_s,
+                              raw_headers=raw)
 
     def _handle(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes,
                 rid: str) -> ProviderResult:

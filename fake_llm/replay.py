@@ -18,7 +18,8 @@ from fake_llm.memo import ByteBudgetLRU
 
 RID, CREATED = 0, 1  # the two kinds of slot
 
-Segments = tuple[bytes | int, ...]  # bytes pieces and slot kinds, in order
+# The pieces of bytes between the slots, and the kind of each slot: pieces[0], slot 0, pieces[1], ...
+Segments = tuple[tuple[bytes, ...], tuple[int, ...]]
 
 
 def cut(data: bytes, rid: str, created: int) -> Segments:
@@ -27,20 +28,28 @@ def cut(data: bytes, rid: str, created: int) -> Segments:
     Two splits, not a regex: compiling a pattern per answer was a third of a distinct request's
     cost. The marks cannot overlap (the rid is hex, the other starts with a quote)."""
     created_mark = b'"created":%d' % created
-    out: list[bytes | int] = []
+    pieces: list[bytes] = []
+    kinds: list[int] = []
     for i, part in enumerate(data.split(rid.encode())):
         if i:
-            out.append(RID)
+            kinds.append(RID)
         for j, piece in enumerate(part.split(created_mark)):
             if j:
-                out.append(CREATED)
-            out.append(piece)
-    return tuple(out)
+                kinds.append(CREATED)
+            pieces.append(piece)
+    return tuple(pieces), tuple(kinds)
 
 
 def fill(segments: Segments, rid: bytes, created: bytes) -> bytes:
-    return b"".join(rid if s == RID else created if s == CREATED else s  # type: ignore[misc]
-                    for s in segments)
+    pieces, kinds = segments
+    if not kinds:
+        return pieces[0]
+    values = (rid, created)
+    out = [pieces[0]]
+    for kind, piece in zip(kinds, pieces[1:]):  # noqa: B905 - one piece more than slots, by construction
+        out.append(values[kind])
+        out.append(piece)
+    return b"".join(out)
 
 
 @dataclass(frozen=True)
@@ -48,16 +57,16 @@ class Template:
     status: int
     headers: tuple[tuple[str, str, bool], ...]  # name, value, whether the value holds the rid
     rid_in_headers: str
+    raw_headers: tuple[tuple[bytes, bytes, bool], ...]  # the same encoded as sent: lower-cased name, value
     body: Segments | None
     frames: tuple[tuple[Segments, float], ...] | None
     latency_s: float
 
     @property
     def weight(self) -> int:
-        body = sum(len(s) for s in self.body if isinstance(s, bytes)) if self.body else 0
-        frames = sum(len(s) for f, _ in self.frames or () for s in f if isinstance(s, bytes)) + 64 * len(
-            self.frames or ())
-        return body + frames + 64 * len(self.headers)
+        body = sum(len(p) for p in self.body[0]) if self.body else 0
+        frames = sum(len(p) for (pieces, _), _ in self.frames or () for p in pieces) + 64 * len(self.frames or ())
+        return body + frames + 128 * len(self.headers)
 
 
 def template_of(status: int, headers: dict[str, str], body: bytes | None, frames: list[Frame] | None,
@@ -69,6 +78,7 @@ def template_of(status: int, headers: dict[str, str], body: bytes | None, frames
         status=status,
         headers=tuple((k, v, rid in v) for k, v in headers.items()),
         rid_in_headers=rid,
+        raw_headers=tuple((k.lower().encode("latin-1"), v.encode("latin-1"), rid in v) for k, v in headers.items()),
         body=cut(body, rid, created) if body is not None else None,
         frames=tuple((cut(f.data, rid, created), f.delay_s) for f in frames) if frames is not None else None,
         latency_s=latency_s,

@@ -19,7 +19,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -46,13 +46,22 @@ class DroppedConnection(Exception):
 
 
 async def _read_body(request: Request) -> bytes:
+    """The body, read from ``receive`` directly (``request.stream()``, an async generator, cost
+    more to start than a small body takes to read); as ``stream()`` does, a disconnect raises."""
     chunks, size = [], 0
-    async for chunk in request.stream():
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        if message["type"] != "http.request":
+            continue
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > MAX_BODY_BYTES:
             return b"x" * (MAX_BODY_BYTES + 1)  # the provider answers 413 in the right envelope
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _flavour(path: str) -> Flavour:
@@ -80,11 +89,13 @@ class EventStream(Response):
 
     media_type = "text/event-stream"
 
-    def __init__(self, frames: list[Frame], status: int, headers: dict[str, str]) -> None:
+    def __init__(self, frames: list[Frame], status: int, headers: dict[str, str],
+                 raw_headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.status_code = status
         self.background = None
         self.body = b"".join(f.data for f in frames)
-        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        self.raw_headers = raw_headers if raw_headers is not None else [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
         if "content-type" not in headers:
             self.raw_headers.append((b"content-type", b"text/event-stream"))
 
@@ -154,15 +165,17 @@ class JsonAnswer(Response):
     """A whole answer with the provider's headers, encoded once, as ``Response`` would encode them
     (its ``init_headers`` re-lowercased and re-scanned the eleven headers of every answer)."""
 
-    def __init__(self, body: bytes, status: int, headers: dict[str, str]) -> None:
+    def __init__(self, body: bytes, status: int, headers: dict[str, str],
+                 raw_headers: list[tuple[bytes, bytes]] | None = None) -> None:
         self.status_code = status
         self.background = None
         self.body = body
-        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-        names = {k for k, _ in raw}
-        if b"content-length" not in names and not (status < 200 or status in (204, 304)):
+        raw = raw_headers if raw_headers is not None else [
+            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        lowered = {k.lower() for k in headers}
+        if "content-length" not in lowered and not (status < 200 or status in (204, 304)):
             raw.append((b"content-length", str(len(body)).encode("latin-1")))
-        if b"content-type" not in names:
+        if "content-type" not in lowered:
             raw.append((b"content-type", b"application/json"))
         self.raw_headers = raw
 
@@ -200,7 +213,7 @@ class ProviderRoutes:
             raise DroppedConnection
         if result.frames is not None:
             if not self.scale and not any(f.drop_connection for f in result.frames):
-                return EventStream(result.frames, result.status, result.headers)
+                return EventStream(result.frames, result.status, result.headers, result.raw_headers)
             return StreamingResponse(self._stream(result.frames, due), status_code=result.status,
                                      headers=result.headers, media_type="text/event-stream")
         if self.scale and result.latency_s:
@@ -210,7 +223,7 @@ class ProviderRoutes:
         if result.body is None:
             return Response(None, status_code=result.status, headers=result.headers,
                             media_type=result.headers.get("content-type", "application/json"))
-        return JsonAnswer(result.body, result.status, result.headers)
+        return JsonAnswer(result.body, result.status, result.headers, result.raw_headers)
 
     async def _stream(self, frames: list[Frame], due: float) -> AsyncIterator[bytes]:
         """Each frame at its due time on one schedule from the request's arrival, so a busy loop
