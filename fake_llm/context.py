@@ -73,8 +73,14 @@ class Prompt:
         return directive.lower() in self.directives
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=16384)
 def stem(word: str) -> str:
+    """Memoised for ordinary words only (see ``_terms``): numbers, prices and ids are new in
+    almost every request, and kept here they grew the server's memory for hours."""
+    return _stem_once(word)
+
+
+def _stem_once(word: str) -> str:
     for suffix in ("ation", "ing", "ion", "ies", "es", "ed", "s"):
         if len(word) > len(suffix) + 2 and word.endswith(suffix):
             word = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
@@ -87,7 +93,8 @@ def terms(text: str) -> list[str]:
     return list(_terms(text))
 
 
-_TERMS: ByteBudgetLRU[str, tuple[str, ...]] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=16 * 1024)
+_TERMS: ByteBudgetLRU[str, tuple[str, ...]] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=16 * 1024,
+                                                             admit_on_second=True)
 
 
 def _terms(text: str) -> tuple[str, ...]:
@@ -96,7 +103,7 @@ def _terms(text: str) -> tuple[str, ...]:
     hit = _TERMS.get(text)
     if hit is not None:
         return hit
-    found = tuple([stem(w) if len(w) <= 40 else w  # only words of ordinary length are memoised
+    found = tuple([w if len(w) > 40 else stem(w) if w[0].isalpha() else _stem_once(w)  # long words as they are
                    for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])
     _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
     return found
@@ -111,7 +118,8 @@ class _Read:
     question: str  # what it asks, when it is the last user message
 
 
-_READS: ByteBudgetLRU[tuple[str, bool], _Read] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024)
+_READS: ByteBudgetLRU[tuple[str, bool], _Read] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024,
+                                                                admit_on_second=True)
 
 
 def _read(content: str, system: bool) -> _Read:
@@ -162,7 +170,7 @@ def read_prompt(messages: tuple[Message, ...]) -> Prompt:
 
 
 _SENTENCES: ByteBudgetLRU[str, tuple[tuple[str, frozenset[str]], ...]] = ByteBudgetLRU(
-    4 * 1024 * 1024, max_entry_bytes=64 * 1024)
+    4 * 1024 * 1024, max_entry_bytes=64 * 1024, admit_on_second=True)
 
 
 def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:

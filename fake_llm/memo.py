@@ -5,6 +5,11 @@ distinct 3.9 MB chats kept 100 prompts alive and RSS went from 55 MB to 1.6 GB f
 entry is weighed (roughly, by the text it holds), the least recently used go first once the total
 passes ``max_bytes``, and an entry heavier than ``max_entry_bytes`` is computed but never kept (a
 huge prompt is rarely asked twice; keeping it would evict everything that is).
+
+With ``admit_on_second``, a key is kept only the second time it is put: most texts a server sees
+(a new question, a counter in a prompt) never come back, and keeping each one cost a put, an
+eviction and its memory until the budget was full, so RSS crept up for a long while before it
+settled. The keys on probation are remembered by hash only, at most ``PROBATION_KEPT`` of them.
 """
 
 from __future__ import annotations
@@ -18,13 +23,14 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 DEFAULT_OVERHEAD_BYTES = 200  # the dict slot, the key tuple and the value object themselves
+PROBATION_KEPT = 8_192  # hashes of keys put once (about 80 bytes each)
 
 
 class ByteBudgetLRU(Generic[K, V]):
     """A thread-safe LRU map whose total weight stays under ``max_bytes``."""
 
     def __init__(self, max_bytes: int, *, max_entry_bytes: int | None = None,
-                 entry_overhead_bytes: int = DEFAULT_OVERHEAD_BYTES) -> None:
+                 entry_overhead_bytes: int = DEFAULT_OVERHEAD_BYTES, admit_on_second: bool = False) -> None:
         """``entry_overhead_bytes`` is added to every weight: what the objects of one entry cost
         beyond the text the caller weighs (measured, not guessed, for the model's replies)."""
         self.max_bytes = max_bytes
@@ -33,6 +39,7 @@ class ByteBudgetLRU(Generic[K, V]):
         self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
+        self._probation: dict[int, None] | None = {} if admit_on_second else None
 
     @property
     def bytes(self) -> int:
@@ -58,6 +65,15 @@ class ByteBudgetLRU(Generic[K, V]):
         if weight > self.max_entry_bytes:
             return False
         with self._lock:
+            probation = self._probation
+            if probation is not None and key not in self._data:
+                h = hash(key)
+                if h not in probation:
+                    probation[h] = None
+                    if len(probation) > PROBATION_KEPT:
+                        del probation[next(iter(probation))]
+                    return False
+                del probation[h]
             old = self._data.pop(key, None)
             if old is not None:
                 self._bytes -= old[1]
@@ -72,3 +88,5 @@ class ByteBudgetLRU(Generic[K, V]):
         with self._lock:
             self._data.clear()
             self._bytes = 0
+            if self._probation is not None:
+                self._probation.clear()

@@ -145,7 +145,7 @@ def _copy(reply: ModelReply) -> ModelReply:
 
 _Key = tuple[Any, ...]
 _REPLIES: ByteBudgetLRU[_Key, ModelReply] = ByteBudgetLRU(
-    8 * 1024 * 1024, max_entry_bytes=256 * 1024, entry_overhead_bytes=2048)
+    8 * 1024 * 1024, max_entry_bytes=256 * 1024, entry_overhead_bytes=2048, admit_on_second=True)
 
 
 _OTHER_FIELDS = operator.itemgetter(*(f.name for f in dataclasses.fields(ModelRequest) if f.name != "messages"))

@@ -13,7 +13,8 @@ _PIECE = re.compile(r"[A-Za-z]{1,6}|\d{1,3}|[^\sA-Za-z\d]")
 
 
 MEMO_MIN_CHARS = 64  # shorter texts are counted faster than they are looked up
-_COUNTS: ByteBudgetLRU[str, int] = ByteBudgetLRU(2 * 1024 * 1024, max_entry_bytes=64 * 1024, entry_overhead_bytes=120)
+_COUNTS: ByteBudgetLRU[str, int] = ByteBudgetLRU(2 * 1024 * 1024, max_entry_bytes=64 * 1024, entry_overhead_bytes=120,
+                                                  admit_on_second=True)
 
 
 def count_tokens(text: str) -> int:
