@@ -145,8 +145,11 @@ def _run_live(
                     )
                 bar.update(_progress(live))
         if live.drill.ended and not expired():  # the room stays open for the debrief
-            console.print(f"drill {live.drill.id} ended. The server stays up for the debrief "
-                          f"({live.url}/room/debrief, firedrill timeline, status); Ctrl-C stops it.")
+            drill_id = live.drill.id
+            console.print(f"drill {drill_id} ended. The server stays up for the debrief "
+                          f"({live.url}/room/debrief, firedrill timeline, status); Ctrl-C stops it.\n"
+                          f"  next: firedrill score {drill_id} · firedrill postmortem {drill_id} · "
+                          f"firedrill eval add {drill_id} --from-trace TRACE --expect TEXT")
             while not expired():
                 time.sleep(0.5)
     except KeyboardInterrupt:
