@@ -50,6 +50,7 @@ class Diagnosis:
     segment: str | None = None  # when the failures sit in one user segment
     pinned_model: str | None = None  # a dated version a replay showed answering well
     evidence: list[str] = field(default_factory=list)  # what the look found, in words
+    conclusive: bool = True  # False: the row is the default guess, no evidence named it
 
     def declaration(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -119,11 +120,14 @@ class _Look:
             return 1.0
         return (sum(after) / len(after)) / (sum(before) / len(before))
 
-    def change_for(self, cause: Cause, *, exonerated: tuple[str, ...] = ()) -> str | None:
+    def change_for(self, cause: Cause, *, exonerated: tuple[str, ...] = (),
+                   sample: list[dict[str, Any]] | None = None) -> str | None:
         """The latest change of a kind that can carry ``cause``, from 10 minutes before the symptom's own
-        onset to 2 minutes after it; for a prompt, the deploy that shipped the failing version."""
+        onset to 2 minutes after it; for a prompt, the deploy that shipped the version that served the
+        failures examined (``sample``, else all failing traces)."""
         if cause is Cause.PROMPT:
-            failing = Counter(t["attributes"]["firedrill.prompt.version"] for t in self.failing).most_common(1)
+            failing = Counter(t["attributes"]["firedrill.prompt.version"]
+                              for t in (sample or self.failing)).most_common(1)
             return self.prompt_change(failing[0][0] if failing else None)
         at = self.onset.starts.get(self.symptom.value, self.onset.t_s + 45) - 45
         for kind in [k for k in CHANGE_KINDS[cause] if k not in exonerated]:  # the likeliest kind first
@@ -169,6 +173,52 @@ class _Look:
         traffic_share = sum(t["topic"] == top for t in self.during) / len(self.during)
         return top if count >= 0.6 * len(traces) and traffic_share < 0.5 else None
 
+    def topic_look(self, topic: str) -> list[dict[str, Any]]:
+        """The trace explorer filtered to one topic (its own 500 newest reach further back than the
+        unfiltered look), live answers up to the containment only."""
+        return [t for t in self.view.traces(topic=topic, remember=False)
+                if t["attributes"]["firedrill.fallback"] == "off" and t["t_s"] <= self.end_s]
+
+    def hot_topic(self) -> tuple[str, list[dict[str, Any]]] | None:
+        """Group the judged answers by topic, one filtered look per topic (the failing-traces look reaches
+        back further than the unfiltered one and would inflate any rate): the topic whose failure rate
+        since the split stands far above the other topics' together. A failure on one topic is a few
+        traces among many, and the dashboard's overall quality hardly moves. Returns the topic and its look."""
+        looks = {topic: self.topic_look(topic) for topic in sorted({t["topic"] for t in self.live})}
+        rates = {topic: (sum(t["judge"] == "fail" for t in judged), len(judged))
+                 for topic, own in looks.items()
+                 for judged in [[t for t in own if t["t_s"] >= self.split_s and t["judge"] is not None]]}
+        for topic, (fails, n) in sorted(rates.items(), key=lambda kv: -kv[1][0] / max(1, kv[1][1])):
+            rest_fails = sum(f for t, (f, _) in rates.items() if t != topic)
+            rest_rate = rest_fails / max(1, sum(m for t, (_, m) in rates.items() if t != topic))
+            if fails >= 3 and _excess(fails, n, rest_rate) >= 3 and fails / n >= 3 * rest_rate + 0.1:
+                self.notes.append(f"{topic}: {fails}/{n} judged answers fail against {rest_rate:.0%} "
+                                  "on the other topics")
+                return topic, looks[topic]
+        return None
+
+
+def _excess(fails: int, n: int, rate: float) -> float:
+    """How many standard deviations ``fails`` of ``n`` lie above what ``rate`` would give (a z-score)."""
+    p = min(0.99, max(rate, 0.02))  # a judge is never perfect: two in a hundred is the least noise assumed
+    return (fails - n * p) / max(1e-9, (n * p * (1 - p)) ** 0.5)
+
+
+def cache_failing_topics(view: OnCallView, *, since_s: float) -> list[str]:
+    """Topics whose cached answers (served since ``since_s``) the judge fails far more than the rest of
+    the cache: what a containment check finds when the cache was built from outdated documents."""
+    cached = [t for t in view.seen.values()
+              if t["status"] == "cached" and t["t_s"] >= since_s and t["judge"] is not None]
+    out = []
+    for topic in sorted({t["topic"] for t in cached}):
+        own = [t for t in cached if t["topic"] == topic]
+        rest = [t for t in cached if t["topic"] != topic]
+        fails = sum(t["judge"] == "fail" for t in own)
+        rest_rate = sum(t["judge"] == "fail" for t in rest) / max(1, len(rest))
+        if fails >= 2 and fails / len(own) >= 0.25 and _excess(fails, len(own), rest_rate) >= 3:
+            out.append(topic)
+    return out
+
 
 def _failed(t: dict[str, Any]) -> bool:
     return t["status"] in ("error", "refused") or t["judge"] == "fail"
@@ -197,6 +247,10 @@ def diagnose(view: OnCallView, *, contained_s: float | None = None, since_s: flo
         # better than a rolling window does (and a second look may have been contained when it began)
         d.started_s = changed[0]
         look.notes.append(f"dated from {d.change_id}")
+    elif changed and changed[0] > d.started_s and d.cause in (Cause.PROMPT, Cause.MODEL):
+        # the version the failures came from did not serve before it shipped: the noise before it is noise
+        d.started_s = changed[0]
+        look.notes.append(f"dated from {d.change_id}, which shipped the failing version")
     d.fraction, d.evidence = _fraction(look, d.symptom), look.notes
     if d.segment is None and d.symptom in (Symptom.WRONG_ANSWERS, Symptom.REFUSALS, Symptom.ERRORS):
         d.segment = look.segment()
@@ -248,11 +302,20 @@ def _errors(look: _Look) -> Diagnosis:
     codes = Counter(str(t["attributes"]["error.type"]) for t in errors)
     top = codes.most_common(1)[0][0] if codes else ""
     look.notes.append(f"error codes {dict(codes.most_common(3))}")
+    if not errors:
+        return _made(Row.ERRORS, Symptom.ERRORS, Cause.PROVIDER, None, conclusive=False)
     if any(k in top for k in RATE_LIMIT_CODES):
         return _made(Row.ERRORS, Symptom.ERRORS, Cause.RATE_LIMIT, look.change_for(Cause.RATE_LIMIT))
+    attempts = _mean(look.during, "firedrill.attempts")
+    cost = look.ratio("cost_per_min")
+    if top in SCHEMA_ERRORS and attempts >= 1.3 and cost >= 1.4 and len(errors) < 0.2 * max(1, len(look.during)):
+        # the app retries what fails to parse and most retries get through: the users see little of it,
+        # the bill sees every attempt (tokens per request x attempts)
+        look.notes.append(f"{attempts:.2f} attempts per answered request, cost x{cost:.2f}: the retries are the bill")
+        return _made(Row.COST, Symptom.COST, Cause.PROVIDER, None)
     if top in SCHEMA_ERRORS:
         sample = errors[-3:]
-        previous = _previous_prompt(look)
+        previous = _previous_prompt(look, errors)
         if previous and _fixed(look.replays(sample, prompt=previous)):
             look.notes.append(f"replays with prompt {previous} parse again")
             return _made(Row.ERRORS, Symptom.ERRORS, Cause.PROMPT, look.change_for(Cause.PROMPT))
@@ -275,9 +338,11 @@ def _provider_incident(status: dict[str, Any] | None) -> str | None:
 
 def _refusals(look: _Look) -> Diagnosis:
     refused = [t for t in look.failing if t["status"] == "refused"]
+    if not refused:
+        return _made(Row.REFUSALS, Symptom.REFUSALS, Cause.SAFETY, None, conclusive=False)
     counts = Counter(t["topic"] for t in refused)
     topics = [t for t, n in counts.most_common(2) if n >= 0.2 * len(refused)]
-    previous = _previous_prompt(look)
+    previous = _previous_prompt(look, refused)
     if previous and _fixed(look.replays(refused[-3:], prompt=previous)):
         return _made(Row.REFUSALS, Symptom.REFUSALS, Cause.PROMPT, look.change_for(Cause.PROMPT), topics=topics)
     return _made(Row.REFUSALS, Symptom.REFUSALS, Cause.SAFETY, look.change_for(Cause.SAFETY), topics=topics)
@@ -332,10 +397,27 @@ def _cost(look: _Look) -> Diagnosis:
 
 def _wrong_answers(look: _Look) -> Diagnosis:
     judged_bad = [t for t in look.failing if t["judge"] == "fail"]
-    details = [look.view.trace(t["trace_id"]) for t in judged_bad[-EXAMINE:]]
     topic = look.concentrated_topic(judged_bad)
+    own: list[dict[str, Any]] | None = look.topic_look(topic) if topic else None
+    if topic is None and (hot := look.hot_topic()) is not None:
+        topic, own = hot
+    if topic and own is not None:
+        # the failures sit on one topic: examine that topic's failures, and read more of its answers (the
+        # judge grades one in five, and a model's wrong answer is one draw: more examples, more draws)
+        judged_bad = [t for t in own if t["t_s"] >= look.split_s and t["judge"] == "fail"]
+        details = [look.view.trace(t["trace_id"]) for t in _distinct(judged_bad)]
+        unjudged = [t for t in own if t["t_s"] >= look.split_s and t["judge"] is None and t["status"] == "ok"]
+        for t in unjudged[:2 * EXAMINE]:
+            if len(details) >= EXAMINE + 2:
+                break
+            d = look.view.trace(t["trace_id"])
+            if not evidence.answered_well(d):
+                details.append(d)
+        look.notes.append(f"examined {len(details)} {topic} answers that read wrong")
+    else:
+        details = [look.view.trace(t["trace_id"]) for t in _distinct(list(reversed(judged_bad)))]
     if not details:
-        return _made(Row.WRONG_RANDOM, Symptom.WRONG_ANSWERS, Cause.RETRIEVAL, None)
+        return _made(Row.WRONG_RANDOM, Symptom.WRONG_ANSWERS, Cause.RETRIEVAL, None, conclusive=False)
     stale = [d for d in details if evidence.outdated(d)]
     look.notes.append(f"{len(stale)}/{len(details)} failing answers drew on chunks older than their documents")
     if len(stale) >= max(1, len(details) / 3):
@@ -344,15 +426,19 @@ def _wrong_answers(look: _Look) -> Diagnosis:
     sample = details  # a replay is one draw of a probabilistic model: replay every failing trace opened
     reproduced = [d for d, r in zip(sample, look.replays(sample), strict=True) if not evidence.answered_well(r)]
     look.notes.append(f"{len(reproduced)}/{len(sample)} failing requests reproduce")
+    # the ones whose retrieval found the right chunks and whose answer is still wrong: the generation failed
+    # (prompt or model); a retrieval miss stays wrong whatever prompt or model answers it
+    generation = [d for d in reproduced if evidence.relevant(d)]
+    tried = generation if len(generation) >= 2 else reproduced
     exonerated: tuple[str, ...] = ()
-    if reproduced:
-        previous = _previous_prompt(look)
-        if previous and _fixed(look.replays(reproduced, prompt=previous)):
+    if tried:
+        previous = _previous_prompt(look, tried)
+        if previous and _improved(tried, look.replays(tried, prompt=previous)):
             look.notes.append(f"replays with prompt {previous} answer well")
-            return _made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.PROMPT, look.change_for(Cause.PROMPT),
-                         topics=[topic] if topic else [])
+            return _made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.PROMPT,
+                         look.change_for(Cause.PROMPT, sample=tried), topics=[topic] if topic else [])
         exonerated += ("prompt_deploy",)
-        pinned = _working_model(look, reproduced)
+        pinned = _working_model(look, tried)
         if pinned:
             return _made(Row.WRONG_CONSISTENT, Symptom.WRONG_ANSWERS, Cause.MODEL, look.change_for(Cause.MODEL),
                          pinned_model=pinned, topics=[topic] if topic else [])
@@ -363,7 +449,8 @@ def _wrong_answers(look: _Look) -> Diagnosis:
         return _made(Row.HALLUCINATIONS, Symptom.HALLUCINATIONS, Cause.KNOWLEDGE_GAP,
                      look.change_for(Cause.KNOWLEDGE_GAP), topics=[topic])
     return _made(Row.WRONG_RANDOM, Symptom.WRONG_ANSWERS, Cause.RETRIEVAL,
-                 look.change_for(Cause.RETRIEVAL, exonerated=exonerated))
+                 look.change_for(Cause.RETRIEVAL, exonerated=exonerated),
+                 conclusive=bool(reproduced) and len(irrelevant) >= len(details) / 2)
 
 
 def _fixed(replays: list[dict[str, Any]]) -> bool:
@@ -372,16 +459,41 @@ def _fixed(replays: list[dict[str, Any]]) -> bool:
     return bool(replays) and len(good) >= 0.6 * len(replays)
 
 
-def _previous_prompt(look: _Look) -> str | None:
-    """The prompt version before the failing one: seen before the onset, else the one numbered just below."""
-    failing = Counter(t["attributes"]["firedrill.prompt.version"] for t in look.failing)
+def _distinct(traces: list[dict[str, Any]], n: int = EXAMINE) -> list[dict[str, Any]]:
+    """The first ``n`` traces asking different questions: a person picks varied examples, not one
+    question asked five times."""
+    out: list[dict[str, Any]] = []
+    for t in traces:
+        if all(t["question"] != o["question"] for o in out):
+            out.append(t)
+        if len(out) == n:
+            break
+    return out
+
+
+def _improved(originals: list[dict[str, Any]], replays: list[dict[str, Any]]) -> bool:
+    """Most replays of these wrong answers came back right: grounded, or an honest "I don't know" where
+    the original made an answer up (a prompt that stops the model inventing is the fix, even for a
+    question the retrieval cannot answer)."""
+    good = [r for o, r in zip(originals, replays, strict=True) if r["status"] == "ok" and (
+        evidence.answered_well(r) or (evidence.dont_know(r) and not evidence.dont_know(o)))]
+    return bool(replays) and len(good) >= 0.6 * len(replays)
+
+
+def _previous_prompt(look: _Look, sample: list[dict[str, Any]] | None = None) -> str | None:
+    """The prompt version before the one that served the failing traces (``sample``, else all failing):
+    the version the traces show serving before it first appeared, else the one numbered just below."""
+    failing = Counter(t["attributes"]["firedrill.prompt.version"] for t in (sample or look.failing))
     if not failing:
         return None
     current = failing.most_common(1)[0][0]
-    before = Counter(t["attributes"]["firedrill.prompt.version"] for t in look.before
-                     if t["attributes"]["firedrill.prompt.version"] != current)
-    if before:
-        return str(before.most_common(1)[0][0])
+    first: dict[str, float] = {}
+    for t in sorted(look.live, key=lambda t: t["t_s"]):
+        first.setdefault(t["attributes"]["firedrill.prompt.version"], t["t_s"])
+    earlier = [v for v, t_s in sorted(first.items(), key=lambda kv: kv[1])
+               if v and v != current and t_s < first.get(current, float("inf"))]
+    if earlier:
+        return str(earlier[-1])
     if current and current.startswith("v") and current[1:].isdigit() and int(current[1:]) > 1:
         return f"v{int(current[1:]) - 1}"
     return None

@@ -43,11 +43,14 @@ class OnCallView:
             self.paged_seen_s = now
         return status
 
-    def traces(self, *, failing: bool = False, limit: int = TRACES_PER_LOOK, **filters: str) -> list[dict[str, Any]]:
-        """One look at the trace explorer (filters: model, prompt, topic, segment)."""
+    def traces(self, *, failing: bool = False, limit: int = TRACES_PER_LOOK, remember: bool = True,
+               **filters: str) -> list[dict[str, Any]]:
+        """One look at the trace explorer (filters: model, prompt, topic, segment). ``remember=False`` for a
+        filtered look read on its own, kept out of the unfiltered picture (``seen``) it would skew."""
         found = self._drill.traces(failing=failing, limit=max(1, min(limit, TRACES_PER_LOOK)), **filters)
-        for t in found:
-            self.seen[t["trace_id"]] = t
+        if remember:
+            for t in found:
+                self.seen[t["trace_id"]] = t
         return found
 
     def trace(self, trace_id: str) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from chaos.diagnosis import Diagnosis, diagnose
+from chaos.diagnosis import Diagnosis, cache_failing_topics, diagnose
 from chaos.errors import DrillError
 from chaos.loader import read_yaml, validate
 from chaos.oncall import OnCallView
@@ -116,6 +116,9 @@ class ScriptedResponder:
         self.restored = False
         self.restored_at: float | None = None
         self.cycles = 0
+        self.standing: Diagnosis | None = None  # the last diagnosis declared: a later look must beat it
+        self.cache_fails: list[str] = []  # topics whose cached answers were seen failing (the cache stays so)
+        self.disabled_topics: list[str] = []  # topics this responder switched off meanwhile
 
     def run(self, drill: Drill) -> Any:
         self.view = OnCallView(drill, ACTOR)
@@ -148,7 +151,11 @@ class ScriptedResponder:
             return False
         if c.alert is not None:
             names = list(self._alert_since) if c.alert == "any" else [c.alert]
-            if not any(n in self._alert_since and now - self._alert_since[n] >= c.for_min * 60 for n in names):
+            # after a restore, an alert counts from the restore on: one still firing from before it has to
+            # keep firing on live answers for ``for_min`` before it says the incident is not over
+            floor = self.restored_at if c.restored and self.restored_at is not None else float("-inf")
+            if not any(n in self._alert_since and now - max(self._alert_since[n], floor) >= c.for_min * 60
+                       for n in names):
                 return False
         if c.metric is not None:
             value = (status["metrics"] or {}).get(c.metric)
@@ -191,15 +198,43 @@ class ScriptedResponder:
         return self.view
 
     def _contain(self, drill: Drill) -> None:
-        """Contain first: stop serving model answers, but keep answering known questions from the cache."""
+        """Contain first: stop serving model answers, but keep answering known questions from the cache
+        (except on topics an earlier look found the cache wrong about: those stay switched off)."""
         drill.act(ACTOR, Action.FALLBACK, "cached")
+        for topic in self.cache_fails:
+            self._disable(drill, topic)
         self.contained = True
         self.contained_at = drill.now_s()
 
     def _diagnose(self, drill: Drill) -> None:
-        self.diagnosis = diagnose(self._view(drill), contained_s=self.contained_at, since_s=self.restored_at or 0.0)
-        drill.note(ACTOR, f"runbook row {self.diagnosis.row.value}: " + "; ".join(self.diagnosis.evidence))
-        drill.declare(ACTOR, **self.diagnosis.declaration())
+        view = self._view(drill)
+        found = diagnose(view, contained_s=self.contained_at, since_s=self.restored_at or 0.0)
+        if self.standing is not None and not found.conclusive:
+            # a second look that finds nothing it can name does not overturn what the first one showed
+            drill.note(ACTOR, f"looked again, nothing conclusive ({'; '.join(found.evidence)}): "
+                              f"keeping row {self.standing.row.value}")
+            self.diagnosis = self.standing
+        else:
+            self.diagnosis = self.standing = found
+            drill.note(ACTOR, f"runbook row {found.row.value}: " + "; ".join(found.evidence))
+            drill.declare(ACTOR, **found.declaration())
+        self._check_containment(drill, view)
+
+    def _check_containment(self, drill: Drill, view: OnCallView) -> None:
+        """Does the containment hold? The cached answers are judged like live ones: where they fail too (a
+        cache built before the documents changed), switch those topics off instead."""
+        if drill.status()["controls"]["fallback"] != "cached" or self.contained_at is None:
+            return
+        for topic in cache_failing_topics(view, since_s=self.contained_at):
+            if topic not in self.cache_fails:
+                self.cache_fails.append(topic)
+                drill.note(ACTOR, f"cached answers on {topic} fail too: switching the topic off")
+            self._disable(drill, topic)
+
+    def _disable(self, drill: Drill, topic: str) -> None:
+        if topic not in self.disabled_topics:
+            drill.act(ACTOR, Action.TOPIC_DISABLE, topic)
+            self.disabled_topics.append(topic)
 
     def _mitigate(self, drill: Drill) -> None:
         if self.diagnosis is None:
@@ -212,6 +247,9 @@ class ScriptedResponder:
         """Back from the cache to live answers once the mitigation is in (unless it was a fallback)."""
         if drill.status()["controls"]["fallback"] == "cached":
             drill.act(ACTOR, Action.FALLBACK, "off")
+        for topic in self.disabled_topics:
+            drill.act(ACTOR, Action.TOPIC_ENABLE, topic)
+        self.disabled_topics = []
         self.restored, self.restored_at = True, drill.now_s()
 
     def _reopen(self, drill: Drill) -> None:
