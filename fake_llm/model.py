@@ -19,7 +19,7 @@ from typing import Any
 
 from faker import Faker
 
-from fake_llm import agent, smalltalk
+from fake_llm import agent, sampling, smalltalk
 from fake_llm.catalog import Catalog, ModelProfile
 from fake_llm.context import (
     CITE,
@@ -48,12 +48,18 @@ REFUSAL = "I'm sorry, but I can't help with that request."
 _faker = Faker()
 
 
-def _rng(seed: int | None, request: ModelRequest) -> random.Random:
+def _request_seed(seed: int | None, request: ModelRequest) -> str:
     digest = hashlib.blake2b(digest_size=16)
     digest.update(f"{seed}|{request.model_version}".encode())
     for m in request.messages:
         digest.update(f"|{m.role}:{m.content}".encode())
-    return random.Random(digest.hexdigest())
+    return digest.hexdigest()
+
+
+def _rng(seed: int | None, request: ModelRequest) -> random.Random:
+    """The request's random stream; each further sampled choice has its own."""
+    base = _request_seed(seed, request)
+    return random.Random(base if request.choice == 0 else f"{base}/choice-{request.choice}")
 
 
 def fabricate(question: str, rng: random.Random, like: str | None = None) -> str:
@@ -267,9 +273,13 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         body, cut = _json_text(schema, request, prompt, text, rng)
         body, finish, _ = _truncate(body, limit)
         return reply(body, FinishReason.LENGTH if cut else finish, AnswerSource.STRUCTURED, cited=cited)
+    json_answer = request.json_mode or prompt.has(JSON_ANSWER)
+    if request.choice and not json_answer:
+        text = sampling.reworded(text, request.choice, _request_seed(seed, request),
+                                 lead_in=source is not AnswerSource.UNKNOWN)
     if prompt.has(CITE) and cited:
         text = f"{text} [doc:{cited[0]}]"
-    if request.json_mode or prompt.has(JSON_ANSWER):
+    if json_answer:
         text = json.dumps({"answer": text, "sources": cited})
     text, finish, matched = _truncate(text, limit, request.stop)
     return reply(text, finish, source, cited=cited, stop_sequence=matched)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from fake_llm import sampling
 from fake_llm.catalog import Catalog
 from fake_llm.embeddings import embed_for, to_base64
 from fake_llm.errors import InvalidRequest, UnknownModel
@@ -295,8 +296,10 @@ class Provider:
         if ex.error is not None:
             return self._error(flavour, ex.error, request_id, ex=ex)
         ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed)
+        faulted = len(ex.injected)
         self.hooks.apply(Stage.GENERATION, ex)
         reply = ex.reply
+        others = self._other_choices(ex, request, options, faulted=len(ex.injected) > faulted)
         created = int(self.clock())
         cache = self._cache_use(flavour, route, body, request, reply)
         headers_out = self._headers(flavour, request_id, ex.extra_headers)
@@ -313,9 +316,10 @@ class Provider:
                                              cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
             else:
                 ex.frames = openai.stream_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
-                                               include_usage=options["include_usage"], n=options["n"],
+                                               include_usage=options["include_usage"], others=others,
                                                extra_ttft_s=ex.extra_ttft_s,
-                                               extra_per_token_s=ex.extra_per_token_s)
+                                               extra_per_token_s=ex.extra_per_token_s,
+                                               cached_tokens=cache.read_tokens)
             self.hooks.apply(Stage.STREAM, ex)
             result = ProviderResult(200, {**headers_out, "content-type": "text/event-stream"},
                                     frames=ex.frames, hang_s=ex.hang_s, exchange=ex, latency_s=latency,
@@ -329,8 +333,7 @@ class Provider:
                                            cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
             else:
                 ex.wire = openai.render_chat(reply, completion_id=f"chatcmpl-{rid}", created=created,
-                                             n=options["n"])
-                ex.wire["usage"]["prompt_tokens_details"]["cached_tokens"] = cache.read_tokens
+                                             others=others, cached_tokens=cache.read_tokens)
             self.hooks.apply(Stage.PROVIDER_RESPONSE, ex)
             payload = ex.raw_body if ex.raw_body is not None else dumps(ex.wire)
             result = ProviderResult(200, {**headers_out, "content-type": "application/json"}, payload,
@@ -358,6 +361,27 @@ class Provider:
                 and hashlib.blake2b(raw, digest_size=12).hexdigest() in self._seen):
             self._parsed.put(raw, (model, request, dict(options)), 3 * len(raw))
         return model, request, options
+
+    def _other_choices(self, ex: Exchange, request: ModelRequest, options: dict[str, Any], *,
+                       faulted: bool) -> list[ModelReply]:
+        """Choices 1, 2, … of a chat request with ``n`` > 1, each sampled on its own
+        (``fake_llm.sampling``); at temperature 0 they are copies of choice 0, as greedy decoding
+        gives. When a generation fault acted on choice 0 it acts on every choice."""
+        n = options.get("n", 1)
+        if n <= 1 or ex.reply is None:
+            return []
+        temperature = options.get("temperature")
+        if not sampling.samples(temperature if isinstance(temperature, int | float) else None):
+            return [replace(ex.reply, tool_calls=list(ex.reply.tool_calls)) for _ in range(n - 1)]
+        out = []
+        for i in range(1, n):
+            choice = generate(replace(request, model_version=ex.model_version, choice=i), self.catalog, self.seed)
+            if faulted:
+                sample = replace(ex, reply=choice, injected=[])
+                self.hooks.apply(Stage.GENERATION, sample)
+                choice = sample.reply or choice
+            out.append(choice)
+        return out
 
     # --- Responses API state and prompt caching ----------------------------------------
 

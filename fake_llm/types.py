@@ -99,6 +99,7 @@ class ModelRequest:
     stop: tuple[str, ...] = ()
     parallel_tool_calls: bool = True  # False: at most one tool call per turn
     logprobs: int | None = None  # None: not asked; N >= 0: return logprobs with N top alternatives
+    choice: int = 0  # which sampled choice this is (chat's n): 1, 2, … are sampled again (fake_llm.sampling)
 
 
 @dataclass

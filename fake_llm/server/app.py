@@ -150,8 +150,10 @@ def _handle_heavy(provider: Provider, *args: object) -> ProviderResult:
 
 def is_heavy(path: str, body: bytes) -> bool:
     """Whether answering may take more than a few milliseconds: a big body (long prompts), any
-    embeddings request (many inputs, long vectors), anything with a JSON Schema to fill."""
-    return len(body) > HEAVY_BODY_BYTES or path == EMBEDDINGS_ROUTE or b"schema" in body or b'"tools"' in body
+    embeddings request (many inputs, long vectors), anything with a JSON Schema to fill, several
+    choices (``n``: up to 128 generated)."""
+    return (len(body) > HEAVY_BODY_BYTES or path == EMBEDDINGS_ROUTE or b"schema" in body or b'"tools"' in body
+            or b'"n"' in body)
 
 
 def _headers_of(scope: Scope) -> dict[str, str]:

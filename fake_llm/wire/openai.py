@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
@@ -123,7 +124,8 @@ def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]
     options = {
         "stream": bool(body.get("stream")),
         "include_usage": bool((body.get("stream_options") or {}).get("include_usage")),
-        "n": max(1, min(int(body.get("n") or 1), 8)),
+        "n": max(1, min(int(body.get("n") or 1), 128)),
+        "temperature": body.get("temperature"),
     }
     request = ModelRequest(
         model_version=model, messages=tuple(messages), max_tokens=max_tokens, seed=body.get("seed"),
@@ -140,15 +142,18 @@ def _top_logprobs(body: dict[str, Any]) -> int:
     return min(max(top, 0), 20) if isinstance(top, int) and not isinstance(top, bool) else 0
 
 
-def _usage(reply: ModelReply, n: int = 1) -> dict[str, Any]:
-    completion = reply.output_tokens * n  # every choice is billed
+def _usage(choices: Sequence[ModelReply], cached_tokens: int = 0) -> dict[str, Any]:
+    """One request's usage: the prompt once, every choice's output billed."""
+    prompt = choices[0].input_tokens
+    completion = sum(c.output_tokens for c in choices)
     return {
-        "prompt_tokens": reply.input_tokens,
+        "prompt_tokens": prompt,
         "completion_tokens": completion,
-        "total_tokens": reply.input_tokens + completion,
-        "prompt_tokens_details": {"cached_tokens": 0, "audio_tokens": 0},
-        "completion_tokens_details": {"reasoning_tokens": reply.reasoning_tokens * n, "audio_tokens": 0,
-                                      "accepted_prediction_tokens": 0, "rejected_prediction_tokens": 0},
+        "total_tokens": prompt + completion,
+        "prompt_tokens_details": {"cached_tokens": cached_tokens, "audio_tokens": 0},
+        "completion_tokens_details": {"reasoning_tokens": sum(c.reasoning_tokens for c in choices),
+                                      "audio_tokens": 0, "accepted_prediction_tokens": 0,
+                                      "rejected_prediction_tokens": 0},
     }
 
 
@@ -177,36 +182,31 @@ def _message(reply: ModelReply) -> dict[str, Any]:
     return msg
 
 
-def render_chat(reply: ModelReply, *, completion_id: str, created: int, n: int = 1) -> dict[str, Any]:
+def render_chat(reply: ModelReply, *, completion_id: str, created: int, others: Sequence[ModelReply] = (),
+                cached_tokens: int = 0) -> dict[str, Any]:
+    """A whole completion; ``others`` are the replies of choices 1, 2, … when ``n`` asked for more."""
+    choices = (reply, *others)
     return {
         "id": completion_id,
         "object": "chat.completion",
         "created": created,
         "model": reply.model_version,
         "choices": [
-            {"index": i, "message": _message(reply), "logprobs": _logprobs(reply),
-             "finish_reason": _FINISH[reply.finish_reason]}
-            for i in range(n)
+            {"index": i, "message": _message(c), "logprobs": _logprobs(c), "finish_reason": _FINISH[c.finish_reason]}
+            for i, c in enumerate(choices)
         ],
-        "usage": _usage(reply, n),
+        "usage": _usage(choices, cached_tokens),
         "service_tier": "default",
         "system_fingerprint": reply.system_fingerprint,
     }
 
 
-def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_usage: bool,
-                extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0, n: int = 1) -> list[Frame]:
-    """The SSE frames of a streamed completion, each with the simulated delay before it.
+_Step = tuple[dict[str, Any], str | None, Any, float]
 
-    With ``n`` choices the chunks of every index interleave, as the API sends them: the delay is
-    paid once per step, not once per choice.
-    """
-    per_token = reply.per_token_s + extra_per_token_s
-    head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
-            "model": reply.model_version, "service_tier": "default",
-            "system_fingerprint": reply.system_fingerprint}
-    steps: list[tuple[dict[str, Any], str | None, Any, float]] = [
-        ({"role": "assistant", "content": "", "refusal": None}, None, None, reply.ttft_s + extra_ttft_s)]
+
+def _steps(reply: ModelReply, per_token: float) -> list[_Step]:
+    """One choice's chunks after the role chunk: (delta, finish_reason, logprobs, delay before it)."""
+    steps: list[_Step] = []
     if reply.tool_calls:
         for i, call in enumerate(reply.tool_calls):
             steps.append(({"tool_calls": [{"index": i, "id": call.id, "type": "function",
@@ -222,17 +222,41 @@ def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_
                         if reply.logprobs is not None else None)
             steps.append(({field: piece}, None, logprobs, per_token * max(1, count_tokens(piece))))
     steps.append(({}, _FINISH[reply.finish_reason], None, 0.0))
+    return steps
+
+
+def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_usage: bool,
+                extra_ttft_s: float = 0.0, extra_per_token_s: float = 0.0, others: Sequence[ModelReply] = (),
+                cached_tokens: int = 0) -> list[Frame]:
+    """The SSE frames of a streamed completion, each with the simulated delay before it.
+
+    With ``n`` choices (``others`` after ``reply``) the chunks of every index interleave, as the
+    API sends them, each index ending with its own finish_reason: the delay is paid once per
+    step, not once per choice.
+    """
+    choices = (reply, *others)
+    per_token = reply.per_token_s + extra_per_token_s
+    head = {"id": completion_id, "object": "chat.completion.chunk", "created": created,
+            "model": reply.model_version, "service_tier": "default",
+            "system_fingerprint": reply.system_fingerprint}
+    role: _Step = ({"role": "assistant", "content": "", "refusal": None}, None, None, reply.ttft_s + extra_ttft_s)
+    lanes = [[role, *_steps(c, per_token)] for c in choices]
     # Every chunk is the same JSON around its step: serialise that frame once, not per token.
     before_index = b"data: " + dumps(head)[:-1] + b',"choices":[{"index":'
     tail = b"}]" + (b',"usage":null' if include_usage else b"") + b"}\n\n"
     frames = []
-    for delta, finish, logprobs, delay_s in steps:
-        rest = (b',"delta":' + dumps(delta) + b',"logprobs":' + dumps(logprobs) + b',"finish_reason":'
-                + dumps(finish) + tail)
-        for index in range(n):
-            frames.append(Frame(before_index + b"%d" % index + rest, delay_s=delay_s if index == 0 else 0.0))
+    for k in range(max(len(lane) for lane in lanes)):
+        first = True
+        for index, lane in enumerate(lanes):
+            if k >= len(lane):
+                continue
+            delta, finish, logprobs, delay_s = lane[k]
+            rest = (b',"delta":' + dumps(delta) + b',"logprobs":' + dumps(logprobs) + b',"finish_reason":'
+                    + dumps(finish) + tail)
+            frames.append(Frame(before_index + b"%d" % index + rest, delay_s=delay_s if first else 0.0))
+            first = False
     if include_usage:
-        frames.append(sse({**head, "choices": [], "usage": _usage(reply, n)}))
+        frames.append(sse({**head, "choices": [], "usage": _usage(choices, cached_tokens)}))
     frames.append(Frame(b"data: [DONE]\n\n"))
     return frames
 
