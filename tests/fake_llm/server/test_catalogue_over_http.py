@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import math
+import struct
 from pathlib import Path
 
 import anthropic
@@ -48,6 +50,38 @@ def test_embeddings_have_the_models_size(client: openai.OpenAI, model: str, size
     r = client.embeddings.create(model=model, input=["refund policy"])  # the SDK asks for base64
     vec = r.data[0].embedding
     assert len(vec) == size and math.isclose(sum(v * v for v in vec), 1.0, rel_tol=1e-4)
+
+
+def _embedding_models() -> list[tuple[str, int, bool]]:
+    """(name, native size, accepts dimensions) of every embedding model the catalogue serves."""
+    from fake_llm.catalog import Catalog
+
+    catalog = Catalog()
+    return [(n, p.embedding_dim, p.dimensions_param) for n in catalog.names() for p in (catalog.resolve(n),)
+            if p.embedding]
+
+
+@pytest.mark.parametrize(("model", "size", "shortens"), _embedding_models())
+@pytest.mark.parametrize("encoding", ["float", "base64"])
+def test_every_embedding_model_gives_dense_unit_vectors_at_every_size(client: openai.OpenAI, model: str, size: int,
+                                                                      shortens: bool, encoding: str) -> None:
+    """Full size, and for models that take ``dimensions`` every cut down to 1 ([+1.0] or [-1.0]):
+    unit norm, no zero coordinates, as a real model's vectors are."""
+    cuts = [None, *((1, 2, 3, size // 3, size - 1, size) if shortens else ())]
+    for dims in cuts:
+        extra = {} if dims is None else {"dimensions": dims}
+        r = client.embeddings.create(model=model, input=["The quick brown fox", ""], encoding_format=encoding,  # type: ignore[arg-type]
+                                     **extra)  # type: ignore[arg-type]
+        for item in r.data:
+            vec = item.embedding
+            if isinstance(vec, str):  # base64 asked for explicitly: the SDK leaves it as sent
+                raw = base64.b64decode(vec)
+                vec = list(struct.unpack(f"<{len(raw) // 4}f", raw))
+            assert len(vec) == (dims or size)
+            assert math.isclose(sum(v * v for v in vec), 1.0, rel_tol=1e-4)
+            assert all(v != 0.0 for v in vec), (model, dims)
+            if dims == 1:
+                assert vec in ([1.0], [-1.0])
 
 
 def test_dimensions_shorten_text_embedding_3_and_keep_the_ranking(client: openai.OpenAI) -> None:

@@ -171,3 +171,25 @@ def test_max_tokens_truncates_with_finish_reason_length(client: openai.OpenAI) -
                                        messages=[{"role": "system", "content": PASSAGE},
                                                  {"role": "user", "content": "How much is the Pro plan?"}])
     assert r.choices[0].finish_reason == "length" and r.usage is not None and r.usage.completion_tokens <= 3
+
+
+def test_streamed_usage_reports_cached_prompt_tokens_as_the_whole_answer_does(client: openai.OpenAI) -> None:
+    """The final usage chunk carries prompt_tokens_details.cached_tokens: 0 on a cold prefix, the
+    cached prefix on a repeat, the same figures as the non-streamed answer would give."""
+    policy = "Refunds are issued within 14 days of purchase for annual plans. " * 200  # > 1,024 tokens
+    messages = [{"role": "system", "content": policy}, {"role": "user", "content": "How long do refunds take?"}]
+
+    def streamed_usage() -> openai.types.CompletionUsage:
+        chunks = list(client.chat.completions.create(model="gpt-4o-mini", messages=messages,  # type: ignore[arg-type]
+                                                     stream=True, stream_options={"include_usage": True}))
+        usage = chunks[-1].usage
+        assert usage is not None and usage.prompt_tokens_details is not None
+        return usage
+
+    cold = streamed_usage()
+    warm = streamed_usage()
+    assert cold.prompt_tokens_details.cached_tokens == 0  # type: ignore[union-attr]
+    cached = warm.prompt_tokens_details.cached_tokens  # type: ignore[union-attr]
+    assert cached and cached % 128 == 0 and cached < warm.prompt_tokens
+    whole = client.chat.completions.create(model="gpt-4o-mini", messages=messages)  # type: ignore[arg-type]
+    assert whole.usage.prompt_tokens_details.cached_tokens == cached  # type: ignore[union-attr]
