@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import math
 import struct
+import typing
 from pathlib import Path
 
 import anthropic
@@ -38,10 +39,62 @@ def test_anthropic_answers_with_the_dated_snapshot(server: FiredrillServer) -> N
     assert m.model == "claude-3-7-sonnet-20250219"
 
 
-def test_unknown_model_is_404_model_not_found(client: openai.OpenAI) -> None:
+def _literals(alias: object) -> list[str]:
+    """The model names an SDK's type alias lists (``Union[Literal[...], str]`` and friends)."""
+    out: list[str] = []
+    for arg in typing.get_args(alias):
+        if isinstance(arg, str):
+            out.append(arg)
+        elif arg is not str:
+            out += _literals(arg)
+    return out
+
+
+def test_every_chat_and_responses_model_the_openai_sdk_names_is_served(client: openai.OpenAI) -> None:
+    from openai.types.shared import ChatModel, ResponsesModel
+
+    chat, responses = _literals(ChatModel), _literals(ResponsesModel)
+    assert len(chat) > 60 and "gpt-5.4" in chat
+    for name in chat:
+        r = client.chat.completions.create(model=name, messages=[{"role": "user", "content": "Hello"}])
+        assert r.model in chat, (name, r.model)  # itself, or a dated snapshot the SDK lists too
+    for name in responses:
+        assert client.responses.create(model=name, input="Hello").status == "completed", name
+
+
+def test_every_model_the_anthropic_sdk_names_is_served(server: FiredrillServer) -> None:
+    from anthropic.types import Model
+
+    client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
+    names = _literals(Model)
+    assert "claude-opus-4-6" in names and "claude-sonnet-4-6" in names
+    for name in names:
+        m = client.messages.create(model=name, max_tokens=64, messages=[{"role": "user", "content": "Hi"}])
+        assert m.model == name or m.model.startswith(name + "-"), (name, m.model)
+
+
+@pytest.mark.parametrize(("name", "served"), [
+    ("gpt-5.4", "gpt-5.4"), ("gpt-5.4-mini", "gpt-5.4-mini-2026-03-17"), ("gpt-5.1", "gpt-5.1-2025-11-13"),
+    ("gpt-5.6-terra", "gpt-5.6-terra"), ("gpt-4-32k", "gpt-4-32k-0613"), ("gpt-3.5-turbo-16k", "gpt-3.5-turbo-16k"),
+])
+def test_new_and_legacy_names_answer_as_the_api_does(client: openai.OpenAI, name: str, served: str) -> None:
+    r = client.chat.completions.create(model=name, messages=[{"role": "user", "content": "Hello"}])
+    assert r.model == served
+
+
+@pytest.mark.parametrize("name", ["gpt-4o-2099-01-01", "gpt-5.9", "gpt-5.4-ultra", "gpt-5.6-mars", "not-a-real-model"])
+def test_unknown_model_is_404_model_not_found(client: openai.OpenAI, name: str) -> None:
     with pytest.raises(openai.NotFoundError) as err:
-        client.chat.completions.create(model="gpt-4o-2099-01-01", messages=[{"role": "user", "content": "hi"}])
+        client.chat.completions.create(model=name, messages=[{"role": "user", "content": "hi"}])
     assert err.value.code == "model_not_found"
+
+
+@pytest.mark.parametrize("name", ["claude-opus-4-9", "claude-sonnet-6", "claude-fable-5-3", "claude-2.1"])
+def test_unknown_anthropic_model_is_404_in_its_words(server: FiredrillServer, name: str) -> None:
+    client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
+    with pytest.raises(anthropic.NotFoundError) as err:
+        client.messages.create(model=name, max_tokens=10, messages=[{"role": "user", "content": "Hi"}])
+    assert err.value.body["error"] == {"type": "not_found_error", "message": f"model: {name}"}  # type: ignore[index]
 
 
 @pytest.mark.parametrize(("model", "size"), [("text-embedding-3-small", 1536), ("text-embedding-3-large", 3072),
