@@ -100,14 +100,23 @@ def _question_terms(question: str) -> set[str]:
     return asked
 
 
-def relevance(tool: Tool, question: str) -> float:
-    """2 per tool-name word the question uses, 1 per description word (at most 3), 0.5 per parameter."""
-    asked = _question_terms(question)
+def _name_terms(tool: Tool) -> set[str]:
     name_words = [w for w in words_of(tool.name) if w not in _VERBS or w in _MATH]
     name_terms = {t for w in name_words for t in terms(w)} | {w for w in name_words if w in _MATH}
     for w in words_of(tool.name):
         name_terms |= {k for k in _MATH if w.startswith(k)}
-    score = 2.0 * len(asked & name_terms)
+    return name_terms
+
+
+def named_by(tool: Tool, question: str) -> bool:
+    """Whether the question uses a word of the tool's name ("weather" for get_weather)."""
+    return bool(_question_terms(question) & _name_terms(tool)) or tool.name.lower() in question.lower()
+
+
+def relevance(tool: Tool, question: str) -> float:
+    """2 per tool-name word the question uses, 1 per description word (at most 3), 0.5 per parameter."""
+    asked = _question_terms(question)
+    score = 2.0 * len(asked & _name_terms(tool))
     score += min(3, len(asked & set(terms(tool.description))))
     params = (tool.parameters.get("properties") or {}) if isinstance(tool.parameters, dict) else {}
     score += 0.5 * len(asked & {t for p in params for t in terms(" ".join(words_of(str(p))))})
@@ -171,7 +180,11 @@ def _calls_for(tool: Tool, text: str, rng: random.Random, today: date | None) ->
 def plan(tools: tuple[Tool, ...], tool_choice: str | None, parallel: bool, turn: Turn, context: str,
          rng: random.Random, answer: str, *, answered: bool = True) -> list[ToolCall]:
     """The tool calls to make now; empty when the model should answer in text. ``answered``: whether
-    the context already answers the question (if not, a search tool is worth a call)."""
+    the context already answers the question (if not, a search tool is worth a call).
+
+    A call whose required value the user never gave (the city in "the weather where order 42
+    ships") waits for the other tools the question needs; once their results are in, it is made
+    with the value taken from them, and the model answers when no needed call is left."""
     if not tools or tool_choice == "none":
         return []
     text = "\n".join([turn.question, *(r.output for r in turn.results), context])
@@ -182,14 +195,20 @@ def plan(tools: tuple[Tool, ...], tool_choice: str | None, parallel: bool, turn:
         return [ToolCall(_call_id(rng), named.name, arguments_for(named, text, rng, answer=extra, today=today))]
     functions = [t for t in tools if not is_output_tool(t)]
     outputs = [t for t in tools if is_output_tool(t)]
-    needed = _needed(functions, turn, rng, today)
-    if not needed and not answered and not turn.results and (search := _search_tool(functions)):
+    needed, waiting = _needed(functions, turn, rng, today)
+    if not needed and not waiting and not answered and not turn.results and (search := _search_tool(functions)):
         needed = _calls_for(search, turn.question, rng, today)
     done = {(c.name, _canon(c.arguments)) for c in turn.calls}
     done_names = {c.name for c in turn.calls}
     planned_names = [c.name for c in needed]
-    remaining = [c for c in needed if (c.name, _canon(c.arguments)) not in done
-                 and (c.name not in done_names or planned_names.count(c.name) > 1)]
+
+    def fresh(calls: list[ToolCall]) -> list[ToolCall]:
+        return [c for c in calls if (c.name, _canon(c.arguments)) not in done
+                and (c.name not in done_names or planned_names.count(c.name) > 1)]
+
+    remaining = fresh(needed)
+    if not remaining and waiting and not turn.calls:
+        remaining = fresh(waiting)  # nothing could give the missing value: call with the best guess, as now
     if remaining:
         return remaining if parallel else remaining[:1]
     if outputs:
@@ -201,20 +220,113 @@ def plan(tools: tuple[Tool, ...], tool_choice: str | None, parallel: bool, turn:
     return []
 
 
-def _needed(functions: list[Tool], turn: Turn, rng: random.Random, today: date | None) -> list[ToolCall]:
+def _needed(functions: list[Tool], turn: Turn, rng: random.Random,
+            today: date | None) -> tuple[list[ToolCall], list[ToolCall]]:
+    """(calls the question needs whose values are known, calls still waiting for a value)."""
     scored = sorted(((relevance(t, turn.question), i, t) for i, t in enumerate(functions)), key=lambda s: (-s[0], s[1]))
-    chosen = [t for score, _, t in scored if score >= 2]
+    relevant = [t for score, _, t in scored if score >= 2]
+    chosen = relevant
     if not chosen and turn.earlier_calls and (_FOLLOW_UP.match(turn.question) or len(terms(turn.question)) <= 3):
         previous = next((t for t in functions if t.name == turn.earlier_calls[-1].name), None)
         if previous is not None:
             calls = _calls_for(previous, turn.question, rng, today)
             base = turn.earlier_calls[-1].arguments
-            return [ToolCall(c.id, c.name, {**base, **c.arguments}) for c in calls]
+            return [ToolCall(c.id, c.name, {**base, **c.arguments}) for c in calls], []
     if len(chosen) > 1:  # several tools: only those the question names, not every loose match
         top = scored[0][0]
-        chosen = [t for score, _, t in scored if score >= 2 and (score >= 4 or score == top)]
-    text = turn.question
-    return [call for tool in chosen for call in _calls_for(tool, text, rng, today)]
+        chosen = [t for score, _, t in scored if score >= 2 and (score >= 4 or score == top
+                                                                 or named_by(t, turn.question))]
+    ready: list[ToolCall] = []
+    waiting: list[ToolCall] = []
+    for tool in chosen:
+        calls, missing = _grounded_calls(tool, turn, rng, today)
+        (waiting if missing else ready).extend(calls)
+    if waiting:  # a value nobody gave: the other tools the question names may give it
+        for tool in relevant:
+            if tool not in chosen:
+                calls, missing = _grounded_calls(tool, turn, rng, today)
+                if not missing:
+                    ready.extend(calls)
+    return ready, waiting
+
+
+def _grounded_calls(tool: Tool, turn: Turn, rng: random.Random, today: date | None) -> tuple[list[ToolCall], bool]:
+    """The tool's calls with arguments from the user's words, required values the words lack taken
+    from this turn's tool results; and whether a required value is still missing."""
+    calls = _calls_for(tool, turn.question, rng, today)
+    schema = tool.parameters if isinstance(tool.parameters, dict) else {}
+    props = _as_dict(schema.get("properties"))
+    required = [k for k in _as_list(schema.get("required")) if isinstance(k, str)]
+    probe = Extractor(turn.question, today)
+    lacking = [k for k in required if not _given(probe, k, _as_dict(props.get(k)))]
+    if not lacking:
+        return calls, False
+    found = {k: v for k in lacking if (v := _from_results(k, _as_dict(props.get(k)), turn.results)) is not None}
+    out = [ToolCall(c.id, c.name, {**c.arguments, **found}) for c in calls]
+    return out, len(found) < len(lacking)
+
+
+# kinds of value a user must say for a call to be made with it: an unknown kind the model can word itself
+_MUST_BE_SAID = frozenset({"location", "date", "id", "person", "email", "url", "phone"})
+
+
+def _given(probe: Extractor, key: str, sub: dict[str, Any]) -> bool:
+    """Whether the user's words hold a value for a required field (a city, an order id, a number)."""
+    if isinstance(sub.get("enum"), list) or "default" in sub or "const" in sub:
+        return True
+    kind = sub.get("type")
+    if kind in ("integer", "number"):
+        return probe.number(key, consume=False) is not None
+    if kind not in ("string", None):
+        return True
+    fmt = sub.get("format") if isinstance(sub.get("format"), str) else None
+    wanted = kind_of(key, fmt) or kind_of(str(sub.get("description") or ""))
+    if wanted not in _MUST_BE_SAID:
+        return True
+    return probe.string(key, fmt, str(sub.get("description") or ""), consume=False) is not None
+
+
+def _from_results(key: str, sub: dict[str, Any], results: list[ToolResult]) -> Any:
+    """A value for ``key`` from the tools' results: a field of the same name or kind in a JSON result
+    (``ship_to.city`` for ``city``), else one found in a result's text ("ships to Lisbon")."""
+    fmt = sub.get("format") if isinstance(sub.get("format"), str) else None
+    wanted = kind_of(key, fmt) or kind_of(str(sub.get("description") or ""))
+    numeric = sub.get("type") in ("integer", "number")
+    for result in reversed(results):  # the latest result first: it answers the latest call
+        try:
+            value = json.loads(result.output)
+        except ValueError:
+            value = None
+        hit = _field(value, key, wanted, numeric) if isinstance(value, dict | list) else None
+        if hit is not None:
+            return hit
+    text = "\n".join(readable(r.output) for r in results)
+    probe = Extractor(text)
+    if numeric:
+        number = probe.number(key, consume=False)
+        return None if number is None else (int(number) if sub.get("type") == "integer" else number)
+    return probe.string(key, fmt, str(sub.get("description") or ""), consume=False) if wanted else None
+
+
+def _field(value: Any, key: str, wanted: str | None, numeric: bool, depth: int = 0) -> Any:
+    """The value of the same-named field, else of a field of the wanted kind, searched depth-first."""
+    if depth > 6:
+        return None
+    items = list(value.items()) if isinstance(value, dict) else list(enumerate(value))[:20]
+    def fits(v: Any) -> bool:
+        return (isinstance(v, int | float) and not isinstance(v, bool)) if numeric else (isinstance(v, str) and v != "")
+    for k, v in items:
+        if isinstance(k, str) and k.lower() == key.lower() and fits(v):
+            return v
+    for k, v in items:
+        if wanted and isinstance(k, str) and kind_of(k) == wanted and fits(v):
+            return v
+    for _, v in items:
+        if isinstance(v, dict | list):
+            hit = _field(v, key, wanted, numeric, depth + 1)
+            if hit is not None:
+                return hit
+    return None
 
 
 _SEARCH_WORDS = frozenset("search retrieve retrieval lookup query knowledge docs doc documentation kb faq wiki rag "
