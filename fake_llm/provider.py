@@ -38,6 +38,7 @@ MESSAGES_ROUTE = "/v1/messages"
 EMBEDDINGS_ROUTE = "/v1/embeddings"
 RESPONSES_ROUTE = "/v1/responses"
 COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
+INPUT_TOKENS_ROUTE = "/v1/responses/input_tokens"
 REPLAYABLE_ROUTES = frozenset({CHAT_ROUTE, MESSAGES_ROUTE})  # Responses are stored by id: not replayed
 
 
@@ -180,6 +181,8 @@ class Provider:
                 return self._embeddings(parsed, request_id)
             if route == COUNT_TOKENS_ROUTE:
                 return self._count_tokens(parsed, request_id)
+            if route == INPUT_TOKENS_ROUTE:
+                return self._input_tokens(parsed, request_id)
             return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body)
         except UnknownModel as exc:
             # Anthropic names the model and nothing else; OpenAI says it may be a matter of access
@@ -216,6 +219,48 @@ class Provider:
             return self._error(Flavour.OPENAI, err, request_id, param="response_id")
         return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
                                     "content-type": "application/json"}, body)
+
+    def delete_response(self, response_id: str, headers: Mapping[str, str]) -> ProviderResult:
+        """``DELETE /v1/responses/{id}``: forget a stored response, or the 404 the real API gives."""
+        if denied := self.check_key(Flavour.OPENAI, headers):
+            return denied
+        if not self.responses_store.delete(response_id):
+            return self._missing_response(response_id)
+        return self._json(Flavour.OPENAI, {"id": response_id, "object": "response.deleted", "deleted": True})
+
+    def cancel_response(self, response_id: str, headers: Mapping[str, str]) -> ProviderResult:
+        """``POST /v1/responses/{id}/cancel``: only a background response can be cancelled, and every
+        response here has finished when it is returned: 400 for a stored one, 404 for an unknown one."""
+        if denied := self.check_key(Flavour.OPENAI, headers):
+            return denied
+        if self.responses_store.get(response_id) is None:
+            return self._missing_response(response_id)
+        err = ProviderError(400, "invalid_request", "Cannot cancel a synchronous response.")
+        return self._error(Flavour.OPENAI, err, "req_" + self._next_id())
+
+    def input_items(self, response_id: str, headers: Mapping[str, str], query: Mapping[str, str]) -> ProviderResult:
+        """``GET /v1/responses/{id}/input_items``: the items the stored response was given, newest
+        first unless ``order=asc``, ``limit`` of them (1-100, 20 by default)."""
+        if denied := self.check_key(Flavour.OPENAI, headers):
+            return denied
+        conversation = self.responses_store.conversation(response_id)
+        if conversation is None:
+            return self._missing_response(response_id)
+        try:
+            page = responses.input_items_page(conversation[:-1], response_id, query)
+        except InvalidRequest as exc:
+            return self._error(Flavour.OPENAI, ProviderError(400, exc.kind, str(exc)), "req_" + self._next_id(),
+                               param=exc.param)
+        return self._json(Flavour.OPENAI, page)
+
+    def _missing_response(self, response_id: str) -> ProviderResult:
+        err = ProviderError(404, "invalid_request", f"Response with id '{response_id}' not found.")
+        return self._error(Flavour.OPENAI, err, "req_" + self._next_id(), param="response_id")
+
+    def _json(self, flavour: Flavour, value: Any) -> ProviderResult:
+        prefix = "req_" if flavour is Flavour.OPENAI else "req_01"
+        return ProviderResult(200, {**self._headers(flavour, prefix + self._next_id(), {}),
+                                    "content-type": "application/json"}, dumps(value))
 
     # --- internals -----------------------------------------------------------------------
 
@@ -430,6 +475,23 @@ class Provider:
         return ProviderResult(200, {**self._headers(Flavour.ANTHROPIC, request_id, {}),
                                     "content-type": "application/json"},
                               dumps({"input_tokens": reply.input_tokens}))
+
+    def _input_tokens(self, body: dict[str, Any], request_id: str) -> ProviderResult:
+        """``POST /v1/responses/input_tokens``: the input tokens the same Responses request would be
+        billed for (every field optional; a model, if named, must exist)."""
+        checks.input_tokens(body)
+        model = body.get("model")
+        version = self.catalog.resolve(model).version if isinstance(model, str) else "gpt-4o"
+        history = self._history(body.get("previous_response_id"))
+        if body.get("input") is None and not body.get("instructions") and not history:
+            return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                        "content-type": "application/json"},
+                                  dumps({"object": "response.input_tokens", "input_tokens": 0}))
+        _, request, _ = responses.parse({**body, "model": version, "input": body.get("input") or ""}, history)
+        reply = generate(_with_version(request, version), self.catalog, self.seed)
+        return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                    "content-type": "application/json"},
+                              dumps({"object": "response.input_tokens", "input_tokens": reply.input_tokens}))
 
     def _embeddings(self, body: dict[str, Any], request_id: str) -> ProviderResult:
         checks.embeddings(body)

@@ -43,6 +43,14 @@ class ResponseStore:
             item = self._items.get(response_id)
         return item[1] if item else None
 
+    def delete(self, response_id: str) -> bool:
+        """Forget a response (``DELETE /v1/responses/{id}``); False when it was not there."""
+        with self._lock:
+            item = self._items.pop(response_id, None)
+            if item is not None:
+                self._bytes -= item[2]
+        return item is not None
+
     @property
     def size_bytes(self) -> int:
         return self._bytes

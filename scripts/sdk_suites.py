@@ -57,14 +57,16 @@ def start_server() -> tuple[subprocess.Popen[str], str]:
     raise SystemExit(f"firedrill serve exited before listening (code {proc.wait()})")
 
 
-def run_suite(name: str, checkout: Path, python: str, url: str, workers: int) -> list[tuple[str, str, str]]:
+def run_suite(name: str, checkout: Path, python: str, url: str, workers: int,
+              only_claimed: bool = False) -> list[tuple[str, str, str]]:
     """(file, test, outcome) for every test of the suite's api_resources; outcome is passed,
     failed or skipped; failures carry their first error line after a tab."""
     base = url + "/v1" if name == "openai" else url
     with tempfile.TemporaryDirectory() as tmp:
         report = Path(tmp) / "junit.xml"
         env = {**os.environ, "TEST_API_BASE_URL": base}
-        cmd = [python, "-m", "pytest", "tests/api_resources", "-q", "-p", "no:cacheprovider", "-n", str(workers),
+        targets = list(CLAIMED[name]) if only_claimed else ["tests/api_resources"]
+        cmd = [python, "-m", "pytest", *targets, "-q", "-p", "no:cacheprovider", "-n", str(workers),
                f"--junitxml={report}", "-o", "junit_family=xunit1"]
         subprocess.run(cmd, cwd=checkout, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                        check=False)
@@ -119,6 +121,7 @@ def main() -> None:
     parser.add_argument("--anthropic", type=Path, help="an anthropic-sdk-python checkout")
     parser.add_argument("--anthropic-python", default=sys.executable, help="a Python with that checkout installed")
     parser.add_argument("--workers", type=int, default=2, help="pytest-xdist workers per suite")
+    parser.add_argument("--claimed-only", action="store_true", help="run only the claimed routes' test files")
     args = parser.parse_args()
     if not args.openai and not args.anthropic:
         parser.error("give --openai and/or --anthropic")
@@ -127,7 +130,7 @@ def main() -> None:
         for name, checkout, python in (("openai", args.openai, args.openai_python),
                                        ("anthropic", args.anthropic, args.anthropic_python)):
             if checkout:
-                summarise(name, run_suite(name, checkout.resolve(), python, url, args.workers))
+                summarise(name, run_suite(name, checkout.resolve(), python, url, args.workers, args.claimed_only))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

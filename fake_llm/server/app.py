@@ -30,6 +30,7 @@ from fake_llm.provider import (
     CHAT_ROUTE,
     COUNT_TOKENS_ROUTE,
     EMBEDDINGS_ROUTE,
+    INPUT_TOKENS_ROUTE,
     MAX_BODY_BYTES,
     MESSAGES_ROUTE,
     RESPONSES_ROUTE,
@@ -281,6 +282,34 @@ class ProviderRoutes:
             return JSONResponse(anthropic.model_entry(name, profile.created))
         return JSONResponse(openai.model_entry(name, profile.created, profile.owned_by))
 
+    async def delete_response(self, request: Request) -> Response:
+        return self._plain(self.provider.delete_response(request.path_params["response_id"], request.headers))
+
+    async def cancel_response(self, request: Request) -> Response:
+        return self._plain(self.provider.cancel_response(request.path_params["response_id"], request.headers))
+
+    async def input_items(self, request: Request) -> Response:
+        return self._plain(self.provider.input_items(request.path_params["response_id"], request.headers,
+                                                     request.query_params))
+
+    async def delete_model(self, request: Request) -> Response:
+        """``DELETE /v1/models/{model}`` deletes fine-tuned models only: none of ours is one."""
+        if denied := self._unauthenticated(request):
+            return denied
+        name = request.path_params["model"]
+        try:
+            self.provider.catalog.resolve(name)
+        except UnknownModel as exc:
+            err = ProviderError(404, "not_found", str(exc))
+            return Response(_envelope(request.scope, err, "model"), status_code=404, media_type="application/json")
+        err = ProviderError(403, "invalid_request", f"You have insufficient permissions to delete the model '{name}'.")
+        return Response(_envelope(request.scope, err, "model"), status_code=403, media_type="application/json")
+
+    @staticmethod
+    def _plain(result: ProviderResult) -> Response:
+        return Response(result.body, status_code=result.status, headers=result.headers,
+                        media_type="application/json")
+
     async def stored_response(self, request: Request) -> Response:
         result = self.provider.stored_response(request.path_params["response_id"], request.headers)
         return Response(result.body, status_code=result.status, headers=result.headers,
@@ -369,10 +398,15 @@ def create_app(
         Route(MESSAGES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(INPUT_TOKENS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE + "/{response_id}", routes_obj.stored_response, methods=["GET"]),
+        Route(RESPONSES_ROUTE + "/{response_id}", routes_obj.delete_response, methods=["DELETE"]),
+        Route(RESPONSES_ROUTE + "/{response_id}/cancel", routes_obj.cancel_response, methods=["POST"]),
+        Route(RESPONSES_ROUTE + "/{response_id}/input_items", routes_obj.input_items, methods=["GET"]),
         Route(COUNT_TOKENS_ROUTE, routes_obj.post, methods=["POST"]),
         Route("/v1/models", routes_obj.models, methods=["GET"]),
         Route("/v1/models/{model:path}", routes_obj.model, methods=["GET"]),
+        Route("/v1/models/{model:path}", routes_obj.delete_model, methods=["DELETE"]),
         Route("/healthz", routes_obj.healthz, methods=["GET"]),
         *extra_routes,
     ]

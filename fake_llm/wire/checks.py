@@ -15,6 +15,7 @@ from fake_llm.wire.request_models import (
     ChatRequest,
     CountTokensRequest,
     EmbeddingsRequest,
+    InputTokensRequest,
     MessagesRequest,
     ResponsesRequest,
 )
@@ -109,6 +110,11 @@ def messages(body: dict[str, Any]) -> MessagesRequest:
                              "#max-tokens-and-context-window-size", param="max_tokens")
     _anthropic_common(req)
     return req
+
+
+def input_tokens(body: dict[str, Any]) -> InputTokensRequest:
+    """``POST /v1/responses/input_tokens``: the Responses request's shape, every field optional."""
+    return validate(InputTokensRequest, body, Style.RESPONSES)
 
 
 def count_tokens(body: dict[str, Any]) -> CountTokensRequest:

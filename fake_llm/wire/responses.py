@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
@@ -269,3 +270,40 @@ def _message_events(item: dict[str, Any], index: int, reply: ModelReply, per_tok
         frames.append(event("response.output_text.done", **where, text=part["text"], logprobs=part["logprobs"]))
     frames.append(event("response.content_part.done", **where, part=part))
     return frames
+
+
+def input_items_page(conversation: tuple[Message, ...], response_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+    """``GET /v1/responses/{id}/input_items``: the conversation a stored response was given, as
+    input items (messages, function calls and their outputs), a page of it in the asked order."""
+    order = query.get("order", "desc")
+    if order not in ("asc", "desc"):
+        raise InvalidRequest(f"Invalid value for 'order': expected 'asc' or 'desc', got '{order}'.", param="order")
+    raw_limit = query.get("limit", "20")
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 100:
+        raise InvalidRequest(f"Invalid 'limit': expected an integer from 1 to 100, got '{raw_limit}'.", param="limit")
+    items: list[dict[str, Any]] = []
+    for i, m in enumerate(conversation):
+        item_id = f"msg_{response_id.removeprefix('resp_')}{i:04d}"
+        if m.role is Role.TOOL:
+            items.append({"id": f"fco_{item_id[4:]}", "type": "function_call_output", "call_id": m.tool_call_id or "",
+                          "output": m.content, "status": "completed"})
+            continue
+        if m.tool_calls:
+            items += [{"id": f"fc_{item_id[4:]}{j}", "type": "function_call", "call_id": c.id, "name": c.name,
+                       "arguments": json.dumps(c.arguments), "status": "completed"} for j, c in enumerate(m.tool_calls)]
+            continue
+        part = "output_text" if m.role is Role.ASSISTANT else "input_text"
+        content: dict[str, Any] = {"type": part, "text": m.content}
+        if part == "output_text":
+            content["annotations"] = []
+        items.append({"id": item_id, "type": "message", "role": "developer" if m.role is Role.SYSTEM else str(m.role),
+                      "status": "completed", "content": [content]})
+    if order == "desc":
+        items.reverse()
+    after = query.get("after")
+    if after:
+        at = next((k for k, item in enumerate(items) if item["id"] == after), None)
+        items = items[at + 1:] if at is not None else []
+    page = items[:int(raw_limit)]
+    return {"object": "list", "data": page, "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None, "has_more": len(items) > len(page)}

@@ -154,6 +154,8 @@ class MessagesRequest(_Common):
     max_tokens: Annotated[int, Field(ge=1)]
     container: str | dict[str, Any] | None = None
     diagnostics: dict[str, Any] | None = None
+    fallback_credit_token: str | None = None  # beta: a fallback model's credit, accepted and not acted on
+    fallbacks: list[dict[str, Any]] | None = None  # beta: models to fall back to (this model always answers)
     inference_geo: str | None = None
     metadata: Metadata | None = None
     service_tier: Literal["auto", "standard_only"] | None = None

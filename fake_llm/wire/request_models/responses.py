@@ -169,3 +169,20 @@ class ResponsesRequest(Body):
     top_p: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
     truncation: Literal["auto", "disabled"] | None = None
     user: str | None = None
+
+
+class InputTokensRequest(Body):
+    """``POST /v1/responses/input_tokens``: the fields of a Responses request that count, all optional."""
+
+    model: str | None = None
+    input: str | list[InputItem] | None = None
+    conversation: str | dict[str, Any] | None = None
+    instructions: str | None = None
+    parallel_tool_calls: bool | None = None
+    personality: str | None = None
+    previous_response_id: str | None = None
+    reasoning: ReasoningParam | None = None
+    text: TextParam | None = None
+    tool_choice: ToolChoice | None = None
+    tools: list[Tool] | None = None
+    truncation: Literal["auto", "disabled"] | None = None

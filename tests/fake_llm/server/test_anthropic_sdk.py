@@ -155,3 +155,11 @@ def test_models_in_anthropics_shape(client: anthropic.Anthropic) -> None:
     assert client.models.retrieve("claude-sonnet-4-5").display_name == "Claude Sonnet 4.5"
     with pytest.raises(anthropic.NotFoundError):
         client.models.retrieve("claude-nope")
+
+
+def test_beta_messages_accept_fallbacks_and_the_new_models(client: anthropic.Anthropic) -> None:
+    """The beta API's fallback fields are accepted (the named model answers) on claude-opus-4-6."""
+    m = client.beta.messages.create(model="claude-opus-4-6", max_tokens=100, fallback_credit_token="tok",
+                                    fallbacks=[{"model": "claude-sonnet-4-6"}],  # type: ignore[list-item]
+                                    messages=[{"role": "user", "content": "Hi"}])
+    assert m.model == "claude-opus-4-6" and m.stop_reason == "end_turn"

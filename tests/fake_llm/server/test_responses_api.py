@@ -162,3 +162,42 @@ def test_encrypted_reasoning_is_returned_when_included(client: openai.OpenAI) ->
         {"role": "user", "content": "What is 2+2?"}, reasoning.model_dump(exclude_none=True),
         *[o.model_dump(exclude_none=True) for o in r.output[1:]], {"role": "user", "content": "And 3+3?"}])
     assert again.status == "completed" and again.output_text
+
+
+def test_input_tokens_counts_what_the_same_request_would_bill(client: openai.OpenAI) -> None:
+    counted = client.responses.input_tokens.count(model="gpt-4o", input="How much is the Pro plan?",
+                                                  instructions="Answer briefly.")
+    billed = client.responses.create(model="gpt-4o", input="How much is the Pro plan?", instructions="Answer briefly.")
+    assert counted.object == "response.input_tokens" and counted.input_tokens == billed.usage.input_tokens  # type: ignore[union-attr]
+    assert client.responses.input_tokens.count().input_tokens == 0  # every field is optional
+    with pytest.raises(openai.NotFoundError):
+        client.responses.input_tokens.count(model="gpt-4o-2099-01-01", input="hi")
+    with pytest.raises(openai.BadRequestError) as err:
+        client.responses.input_tokens.count(input=5)  # type: ignore[arg-type]
+    assert err.value.param == "input"  # type: ignore[attr-defined]
+
+
+def test_a_stored_response_lists_its_input_items_then_is_deleted(client: openai.OpenAI) -> None:
+    first = client.responses.create(model="gpt-4o", input="My name is Ana.", instructions="Be brief.")
+    second = client.responses.create(model="gpt-4o", input="What is my name?", previous_response_id=first.id)
+    items = client.responses.input_items.list(second.id, order="asc").data
+    assert [(i.type, i.role) for i in items] == [("message", "user"), ("message", "assistant"),  # type: ignore[union-attr]
+                                                  ("message", "user")]
+    assert items[-1].content[0].text == "What is my name?"  # type: ignore[union-attr]
+    newest = client.responses.input_items.list(second.id, limit=1)
+    assert newest.data[0].id == items[-1].id and newest.has_more
+    with pytest.raises(openai.BadRequestError):  # finished, not a background response
+        client.responses.cancel(second.id)
+    client.responses.delete(second.id)
+    for gone in (lambda: client.responses.retrieve(second.id), lambda: client.responses.delete(second.id),
+                 lambda: client.responses.input_items.list(second.id), lambda: client.responses.cancel(second.id)):
+        with pytest.raises(openai.NotFoundError):
+            gone()
+
+
+def test_deleting_a_model_that_is_not_fine_tuned(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError) as err:
+        client.models.delete("ft:gpt-4o-mini:acme:suffix:abc123")
+    assert err.value.code == "model_not_found"
+    with pytest.raises(openai.PermissionDeniedError):
+        client.models.delete("gpt-4o")
