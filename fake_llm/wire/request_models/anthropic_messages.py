@@ -155,7 +155,7 @@ class MessagesRequest(_Common):
     container: str | dict[str, Any] | None = None
     diagnostics: dict[str, Any] | None = None
     fallback_credit_token: str | None = None  # beta: a fallback model's credit, accepted and not acted on
-    fallbacks: list[dict[str, Any]] | None = None  # beta: models to fall back to (this model always answers)
+    fallbacks: list[dict[str, Any]] | Literal["default"] | None = None  # beta: fallback models (this one answers)
     inference_geo: str | None = None
     metadata: Metadata | None = None
     service_tier: Literal["auto", "standard_only"] | None = None

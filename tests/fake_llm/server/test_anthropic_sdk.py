@@ -163,3 +163,9 @@ def test_beta_messages_accept_fallbacks_and_the_new_models(client: anthropic.Ant
                                     fallbacks=[{"model": "claude-sonnet-4-6"}],  # type: ignore[list-item]
                                     messages=[{"role": "user", "content": "Hi"}])
     assert m.model == "claude-opus-4-6" and m.stop_reason == "end_turn"
+    again = client.beta.messages.create(model="claude-sonnet-4-6", max_tokens=100, fallbacks="default",
+                                        messages=[{"role": "user", "content": "Hi"}])
+    assert again.model == "claude-sonnet-4-6"
+    with pytest.raises(anthropic.BadRequestError):
+        client.beta.messages.create(model="claude-sonnet-4-6", max_tokens=100, fallbacks="all",  # type: ignore[arg-type]
+                                    messages=[{"role": "user", "content": "Hi"}])
