@@ -90,6 +90,7 @@ class Provider:
     on_exchange: Callable[[Exchange, ProviderResult], None] | None = None
     clock: Callable[[], float] = time.time  # for ``created`` fields only
     responses_store: ResponseStore = field(default_factory=ResponseStore, repr=False)
+    chat_store: ResponseStore = field(default_factory=ResponseStore, repr=False)  # chat with store: true
     prompt_cache: PromptCache = field(default_factory=PromptCache, repr=False)
     replay: ReplayCache = field(default_factory=ReplayCache, repr=False)
     _seen: dict[str, int] = field(default_factory=dict, repr=False)
@@ -253,6 +254,41 @@ class Provider:
                                param=exc.param)
         return self._json(Flavour.OPENAI, page)
 
+    # --- stored chat completions (store: true) ------------------------------------------------
+
+    def chat_completions(self, method: str, completion_id: str | None, headers: Mapping[str, str],
+                         query: Mapping[str, str], body: bytes = b"") -> ProviderResult:
+        """``GET /v1/chat/completions`` (the stored ones), ``GET|POST|DELETE /v1/chat/completions/{id}``
+        and ``GET /v1/chat/completions/{id}/messages`` (``method`` "messages")."""
+        if denied := self.check_key(Flavour.OPENAI, headers):
+            return denied
+        request_id = "req_" + self._next_id()
+        try:
+            if completion_id is None:
+                stored = [json.loads(self.chat_store.get(i) or b"null") for i in self.chat_store.ids()]
+                return self._json(Flavour.OPENAI, openai.stored_page([s for s in stored if s], query))
+            raw = self.chat_store.get(completion_id)
+            if raw is None:
+                err = ProviderError(404, "invalid_request", f"Chat completion with id '{completion_id}' not found.")
+                return self._error(Flavour.OPENAI, err, request_id, param="completion_id")
+            if method == "DELETE":
+                self.chat_store.delete(completion_id)
+                return self._json(Flavour.OPENAI, {"object": "chat.completion.deleted", "id": completion_id,
+                                                   "deleted": True})
+            if method == "POST":
+                whole = json.loads(raw)
+                whole["metadata"] = openai.metadata_update(limits.parse_body(body))
+                self.chat_store.replace_body(completion_id, dumps(whole))
+                return self._json(Flavour.OPENAI, whole)
+            if method == "messages":
+                messages = self.chat_store.conversation(completion_id) or ()
+                return self._json(Flavour.OPENAI, openai.stored_messages_page(messages, completion_id, query))
+            return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                        "content-type": "application/json"}, raw)
+        except InvalidRequest as exc:
+            err = ProviderError(exc.status, exc.kind, str(exc), code=exc.code)
+            return self._error(Flavour.OPENAI, err, request_id, param=exc.param)
+
     def _missing_response(self, response_id: str) -> ProviderResult:
         err = ProviderError(404, "invalid_request", f"Response with id '{response_id}' not found.")
         return self._error(Flavour.OPENAI, err, "req_" + self._next_id(), param="response_id")
@@ -385,9 +421,17 @@ class Provider:
                                     hang_s=ex.hang_s, exchange=ex, latency_s=latency, created=created)
         if route == RESPONSES_ROUTE and body.get("store") is not False:
             self._store_response(f"resp_{rid}", created, body, request, reply, cache)
+        stored_chat = route == CHAT_ROUTE and body.get("store") is True
+        if stored_chat:
+            whole = openai.render_chat(reply, completion_id=f"chatcmpl-{rid}", created=created, others=others,
+                                       cached_tokens=cache.read_tokens)
+            whole["metadata"] = body.get("metadata") or {}
+            self.chat_store.put(f"chatcmpl-{rid}", dumps(whole), request.messages)
         # The same bytes again get the same answer only if nothing but the model made it: no
-        # fault edited it, and no prompt-cache state (a repeat would read what the first wrote).
-        result.replayable = cache is NO_CACHE and ex.raw_body is None and not ex.extra_headers
+        # fault edited it, and no prompt-cache state (a repeat would read what the first wrote);
+        # a stored completion is stored again under its own id.
+        result.replayable = (cache is NO_CACHE and ex.raw_body is None and not ex.extra_headers
+                             and not stored_chat)
         if self.on_exchange:
             self.on_exchange(ex, result)
         return result

@@ -51,6 +51,20 @@ class ResponseStore:
                 self._bytes -= item[2]
         return item is not None
 
+    def replace_body(self, response_id: str, body: bytes) -> bool:
+        """Keep a new JSON for a stored item (updated metadata); False when it was not there."""
+        with self._lock:
+            item = self._items.get(response_id)
+        if item is None:
+            return False
+        self.put(response_id, body, item[1])
+        return True
+
+    def ids(self) -> list[str]:
+        """Every stored id, oldest first."""
+        with self._lock:
+            return list(self._items)
+
     @property
     def size_bytes(self) -> int:
         return self._bytes

@@ -305,6 +305,16 @@ class ProviderRoutes:
         err = ProviderError(403, "invalid_request", f"You have insufficient permissions to delete the model '{name}'.")
         return Response(_envelope(request.scope, err, "model"), status_code=403, media_type="application/json")
 
+    async def stored_chat(self, request: Request) -> Response:
+        """Stored chat completions: the list, one by id (read, update its metadata, delete), its messages."""
+        completion_id = request.path_params.get("completion_id")
+        method = request.method
+        if request.scope["path"].endswith("/messages") and completion_id is not None:
+            method = "messages"
+        body = await _read_body(request) if request.method == "POST" else b""
+        return self._plain(self.provider.chat_completions(method, completion_id, request.headers,
+                                                          request.query_params, body))
+
     @staticmethod
     def _plain(result: ProviderResult) -> Response:
         return Response(result.body, status_code=result.status, headers=result.headers,
@@ -395,6 +405,9 @@ def create_app(
     routes_obj = ProviderRoutes(provider or Provider(), latency_scale)
     routes = [
         Route(CHAT_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(CHAT_ROUTE, routes_obj.stored_chat, methods=["GET"]),
+        Route(CHAT_ROUTE + "/{completion_id}", routes_obj.stored_chat, methods=["GET", "POST", "DELETE"]),
+        Route(CHAT_ROUTE + "/{completion_id}/messages", routes_obj.stored_chat, methods=["GET"]),
         Route(MESSAGES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE, routes_obj.post, methods=["POST"]),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
@@ -291,3 +291,55 @@ def parse_embeddings(body: dict[str, Any]) -> tuple[str, list[str], str, int | N
                              param="encoding_format")
     dims = need(body, "dimensions", int, what="integer")
     return model, texts, fmt, dims
+
+
+def _page_params(query: Mapping[str, str]) -> tuple[str, int, str | None]:
+    order = query.get("order", "asc")
+    if order not in ("asc", "desc"):
+        raise InvalidRequest(f"Invalid value for 'order': expected 'asc' or 'desc', got '{order}'.", param="order")
+    raw = query.get("limit", "20")
+    if not raw.isdigit() or not 1 <= int(raw) <= 100:
+        raise InvalidRequest(f"Invalid 'limit': integer below minimum value or not an integer. Expected a value "
+                             f"from 1 to 100, but got {raw} instead.", param="limit")
+    return order, int(raw), query.get("after")
+
+
+def _page(items: list[dict[str, Any]], order: str, limit: int, after: str | None) -> dict[str, Any]:
+    if order == "desc":
+        items = items[::-1]
+    if after:
+        at = next((k for k, item in enumerate(items) if item.get("id") == after), None)
+        items = items[at + 1:] if at is not None else []
+    page = items[:limit]
+    return {"object": "list", "data": page, "first_id": page[0]["id"] if page else None,
+            "last_id": page[-1]["id"] if page else None, "has_more": len(items) > len(page)}
+
+
+def stored_page(stored: list[dict[str, Any]], query: Mapping[str, str]) -> dict[str, Any]:
+    """``GET /v1/chat/completions``: the stored completions, oldest first unless ``order=desc``,
+    only those of ``model`` and with every ``metadata[key]=value`` asked for."""
+    order, limit, after = _page_params(query)
+    model = query.get("model")
+    wanted = {k[len("metadata["):-1]: v for k, v in query.items() if k.startswith("metadata[") and k.endswith("]")}
+    chosen = [s for s in stored if (model is None or s.get("model", "").startswith(model))
+              and all((s.get("metadata") or {}).get(k) == v for k, v in wanted.items())]
+    return _page(chosen, order, limit, after)
+
+
+def stored_messages_page(messages: Sequence[Message], completion_id: str, query: Mapping[str, str]) -> dict[str, Any]:
+    """``GET /v1/chat/completions/{id}/messages``: the messages the stored completion was asked with."""
+    order, limit, after = _page_params(query)
+    items: list[dict[str, Any]] = [
+        {"id": f"{completion_id}-{i}", "role": str(m.role), "content": m.content, "refusal": None,
+         "annotations": [], "content_parts": None} for i, m in enumerate(messages)]
+    return _page(items, order, limit, after)
+
+
+def metadata_update(body: Any) -> dict[str, str]:
+    """The ``metadata`` of ``POST /v1/chat/completions/{id}``: up to 16 string pairs."""
+    metadata = body.get("metadata") if isinstance(body, dict) else None
+    if not isinstance(metadata, dict) or len(metadata) > 16 or not all(
+            isinstance(k, str) and len(k) <= 64 and isinstance(v, str) and len(v) <= 512 for k, v in metadata.items()):
+        raise InvalidRequest("Invalid 'metadata': expected an object of at most 16 string keys (64 characters) "
+                             "and string values (512 characters).", param="metadata")
+    return metadata

@@ -296,7 +296,7 @@ def input_items_page(conversation: tuple[Message, ...], response_id: str, query:
         content: dict[str, Any] = {"type": part, "text": m.content}
         if part == "output_text":
             content["annotations"] = []
-        items.append({"id": item_id, "type": "message", "role": "developer" if m.role is Role.SYSTEM else str(m.role),
+        items.append({"id": item_id, "type": "message", "role": str(m.role),
                       "status": "completed", "content": [content]})
     if order == "desc":
         items.reverse()

@@ -193,3 +193,35 @@ def test_streamed_usage_reports_cached_prompt_tokens_as_the_whole_answer_does(cl
     assert cached and cached % 128 == 0 and cached < warm.prompt_tokens
     whole = client.chat.completions.create(model="gpt-4o-mini", messages=messages)  # type: ignore[arg-type]
     assert whole.usage.prompt_tokens_details.cached_tokens == cached  # type: ignore[union-attr]
+
+
+def test_stored_chat_completions_list_retrieve_update_messages_delete(firedrill_server: FiredrillServer) -> None:
+    client = openai.OpenAI(base_url=firedrill_server.openai_base_url, api_key="sk-test", max_retries=0)
+    assert client.chat.completions.list().data == []
+    kept = client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello"}],
+                                          store=True, metadata={"team": "billing"})
+    other = client.chat.completions.create(model="gpt-4o-mini", store=True, messages=[
+        {"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi"}])
+    client.chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": "Hello"}])  # not stored
+    streamed = list(client.chat.completions.create(model="gpt-4o", store=True, stream=True,
+                                                   messages=[{"role": "user", "content": "Hello again"}]))
+    assert [c.id for c in client.chat.completions.list()] == [kept.id, other.id, streamed[0].id]
+    newest = client.chat.completions.list(order="desc", limit=1)
+    assert [c.id for c in newest.data] == [streamed[0].id] and newest.has_more
+    assert [c.id for c in client.chat.completions.list(metadata={"team": "billing"})] == [kept.id]
+    assert [c.id for c in client.chat.completions.list(model="gpt-4o-mini")] == [other.id]
+    again = client.chat.completions.retrieve(kept.id)
+    assert again.choices[0].message.content == kept.choices[0].message.content and again.metadata == {"team": "billing"}
+    assert client.chat.completions.update(kept.id, metadata={"team": "support"}).metadata == {"team": "support"}
+    assert [(m.role, m.content) for m in client.chat.completions.messages.list(other.id)] == [
+        ("system", "Be brief."), ("user", "Hi")]
+    assert client.chat.completions.delete(kept.id).deleted
+    with pytest.raises(openai.NotFoundError):
+        client.chat.completions.retrieve(kept.id)
+    with pytest.raises(openai.NotFoundError):
+        client.chat.completions.delete("chatcmpl-unknown")
+    with pytest.raises(openai.BadRequestError) as err:
+        client.chat.completions.list(limit=0)
+    assert err.value.param == "limit"  # type: ignore[attr-defined]
+    with pytest.raises(openai.BadRequestError):
+        client.chat.completions.update(other.id, metadata={"k": 5})  # type: ignore[dict-item]
