@@ -39,6 +39,7 @@ EMBEDDINGS_ROUTE = "/v1/embeddings"
 RESPONSES_ROUTE = "/v1/responses"
 COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
 INPUT_TOKENS_ROUTE = "/v1/responses/input_tokens"
+COMPACT_ROUTE = "/v1/responses/compact"
 REPLAYABLE_ROUTES = frozenset({CHAT_ROUTE, MESSAGES_ROUTE})  # Responses are stored by id: not replayed
 
 
@@ -184,6 +185,8 @@ class Provider:
                 return self._count_tokens(parsed, request_id)
             if route == INPUT_TOKENS_ROUTE:
                 return self._input_tokens(parsed, request_id)
+            if route == COMPACT_ROUTE:
+                return self._compact(parsed, request_id)
             return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body)
         except UnknownModel as exc:
             # Anthropic names the model and nothing else; OpenAI says it may be a matter of access
@@ -536,6 +539,28 @@ class Provider:
         return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
                                     "content-type": "application/json"},
                               dumps({"object": "response.input_tokens", "input_tokens": reply.input_tokens}))
+
+    def _compact(self, body: dict[str, Any], request_id: str) -> ProviderResult:
+        """``POST /v1/responses/compact``: the conversation (``previous_response_id`` and ``input``) as
+        its user messages followed by one compaction item holding the rest, with the pass's usage."""
+        checks.compact(body)
+        profile = self.catalog.resolve(body["model"])
+        history = self._history(body.get("previous_response_id"))
+        conversation = (*history, *responses.input_messages(body.get("input")))
+        rid = self._next_id()
+        users = [{"id": f"msg_{rid}{i:04d}", "type": "message", "role": "user", "status": "completed",
+                  "content": [{"type": "input_text", "text": m.content}]}
+                 for i, m in enumerate(conversation) if m.role is Role.USER]
+        item = responses.compaction_item(conversation, f"cmp_{rid}")
+        tokens = sum(count_tokens(m.content) + 4 for m in conversation) + count_tokens(body.get("instructions") or "")
+        out = max(1, len(item["encrypted_content"]) // 4)
+        usage = {"input_tokens": tokens, "input_tokens_details": {"cached_tokens": 0},
+                 "output_tokens": out, "output_tokens_details": {"reasoning_tokens": 0},
+                 "total_tokens": tokens + out}
+        payload = {"id": f"resp_{rid}", "object": "response.compaction", "created_at": int(self.clock()),
+                   "output": [*users, item], "usage": usage, "model": profile.version}
+        return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                    "content-type": "application/json"}, dumps(payload))
 
     def _embeddings(self, body: dict[str, Any], request_id: str) -> ProviderResult:
         checks.embeddings(body)

@@ -28,6 +28,7 @@ from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import Flavour, Frame, ProviderError
 from fake_llm.provider import (
     CHAT_ROUTE,
+    COMPACT_ROUTE,
     COUNT_TOKENS_ROUTE,
     EMBEDDINGS_ROUTE,
     INPUT_TOKENS_ROUTE,
@@ -412,6 +413,7 @@ def create_app(
         Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(INPUT_TOKENS_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(COMPACT_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE + "/{response_id}", routes_obj.stored_response, methods=["GET"]),
         Route(RESPONSES_ROUTE + "/{response_id}", routes_obj.delete_response, methods=["DELETE"]),
         Route(RESPONSES_ROUTE + "/{response_id}/cancel", routes_obj.cancel_response, methods=["POST"]),

@@ -13,6 +13,7 @@ from fake_llm.errors import InvalidRequest
 from fake_llm.wire.limits import context_overflow
 from fake_llm.wire.request_models import (
     ChatRequest,
+    CompactRequest,
     CountTokensRequest,
     EmbeddingsRequest,
     InputTokensRequest,
@@ -115,6 +116,11 @@ def messages(body: dict[str, Any]) -> MessagesRequest:
 def input_tokens(body: dict[str, Any]) -> InputTokensRequest:
     """``POST /v1/responses/input_tokens``: the Responses request's shape, every field optional."""
     return validate(InputTokensRequest, body, Style.RESPONSES)
+
+
+def compact(body: dict[str, Any]) -> CompactRequest:
+    """``POST /v1/responses/compact``: a model and what to compact."""
+    return validate(CompactRequest, body, Style.RESPONSES)
 
 
 def count_tokens(body: dict[str, Any]) -> CountTokensRequest:

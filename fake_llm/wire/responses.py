@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
@@ -61,6 +61,8 @@ def input_messages(raw: Any) -> list[Message]:
         elif kind == "function_call_output":
             messages.append(Message(Role.TOOL, _output_text(item["output"]), tool_call_id=item["call_id"],
                                     name=names.get(item["call_id"])))
+        elif kind == "compaction":  # what /v1/responses/compact left of the model's side: read back
+            messages += compacted(item.get("encrypted_content"))
         # reasoning items, item references and built-in tool items carry nothing the model reads
     return messages
 
@@ -307,3 +309,28 @@ def input_items_page(conversation: tuple[Message, ...], response_id: str, query:
     page = items[:int(raw_limit)]
     return {"object": "list", "data": page, "first_id": page[0]["id"] if page else None,
             "last_id": page[-1]["id"] if page else None, "has_more": len(items) > len(page)}
+
+
+_COMPACTED = "fdc1."  # our compaction items' content: the model's turns, base64 JSON (not secret here)
+
+
+def compaction_item(messages: Sequence[Message], item_id: str) -> dict[str, Any]:
+    """One compaction item carrying what the model said and what its tools returned, so a client
+    that sends it back (``input``) continues the same conversation."""
+    kept = [{"role": str(m.role), "content": m.content, "tool_call_id": m.tool_call_id}
+            for m in messages if m.role in (Role.ASSISTANT, Role.TOOL) and m.content]
+    blob = base64.urlsafe_b64encode(json.dumps(kept, ensure_ascii=False).encode()).decode()
+    return {"id": item_id, "type": "compaction", "encrypted_content": _COMPACTED + blob}
+
+
+def compacted(content: Any) -> list[Message]:
+    """The messages a compaction item of ours carries; nothing for anyone else's."""
+    if not isinstance(content, str) or not content.startswith(_COMPACTED):
+        return []
+    try:
+        kept = json.loads(base64.urlsafe_b64decode(content[len(_COMPACTED):].encode()))
+    except ValueError:
+        return []
+    roles = {"assistant": Role.ASSISTANT, "tool": Role.TOOL}
+    return [Message(roles[k["role"]], str(k.get("content") or ""), tool_call_id=k.get("tool_call_id"))
+            for k in kept if isinstance(k, dict) and k.get("role") in roles][:200]

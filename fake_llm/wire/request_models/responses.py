@@ -186,3 +186,16 @@ class InputTokensRequest(Body):
     tool_choice: ToolChoice | None = None
     tools: list[Tool] | None = None
     truncation: Literal["auto", "disabled"] | None = None
+
+
+class CompactRequest(Body):
+    """``POST /v1/responses/compact``: a conversation to compact into its user messages and one item."""
+
+    model: str
+    input: str | list[InputItem] | None = None
+    instructions: str | None = None
+    previous_response_id: str | None = None
+    prompt_cache_key: str | None = None
+    prompt_cache_options: dict[str, Any] | None = None
+    prompt_cache_retention: Literal["in_memory", "24h"] | None = None
+    service_tier: Literal["auto", "default", "flex", "scale", "priority", "fast"] | None = None

@@ -201,3 +201,24 @@ def test_deleting_a_model_that_is_not_fine_tuned(client: openai.OpenAI) -> None:
     assert err.value.code == "model_not_found"
     with pytest.raises(openai.PermissionDeniedError):
         client.models.delete("gpt-4o")
+
+
+def test_compact_keeps_the_user_messages_and_continues_from_its_item(client: openai.OpenAI) -> None:
+    first = client.responses.create(model="gpt-4o", input="My name is Ana and I work on billing.")
+    compacted = client.responses.compact(model="gpt-5.6-sol", previous_response_id=first.id,
+                                         input="What team am I on?")
+    assert compacted.object == "response.compaction" and compacted.usage.input_tokens > 0
+    kinds = [o.type for o in compacted.output]
+    assert kinds == ["message", "message", "compaction"]
+    assert compacted.output[1].content[0].text == "What team am I on?"  # type: ignore[union-attr]
+    # the compacted window, sent back as input, is the same conversation (as JSON: the SDK reads user
+    # messages of the output list as output messages, and would warn re-serialising them)
+    raw = client.responses.with_raw_response.compact(model="gpt-5.6-sol", previous_response_id=first.id,
+                                                     input="What team am I on?")
+    items = raw.http_response.json()["output"]
+    later = client.responses.create(model="gpt-4o", input=[*items, {"role": "user", "content": "What is my name?"}])
+    assert "Ana" in later.output_text
+    with pytest.raises(openai.NotFoundError):
+        client.responses.compact(model="gpt-9", input="hi")  # type: ignore[arg-type]
+    with pytest.raises(openai.BadRequestError):
+        client.responses.compact(model="gpt-4o", previous_response_id="resp_missing")
