@@ -554,7 +554,7 @@ class Provider:
         item = responses.compaction_item(conversation, f"cmp_{rid}")
         tokens = sum(count_tokens(m.content) + 4 for m in conversation) + count_tokens(body.get("instructions") or "")
         out = max(1, len(item["encrypted_content"]) // 4)
-        usage = {"input_tokens": tokens, "input_tokens_details": {"cached_tokens": 0},
+        usage = {"input_tokens": tokens, "input_tokens_details": {"cached_tokens": 0, "cache_write_tokens": 0},
                  "output_tokens": out, "output_tokens_details": {"reasoning_tokens": 0},
                  "total_tokens": tokens + out}
         payload = {"id": f"resp_{rid}", "object": "response.compaction", "created_at": int(self.clock()),

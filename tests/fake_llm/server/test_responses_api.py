@@ -208,6 +208,7 @@ def test_compact_keeps_the_user_messages_and_continues_from_its_item(client: ope
     compacted = client.responses.compact(model="gpt-5.6-sol", previous_response_id=first.id,
                                          input="What team am I on?")
     assert compacted.object == "response.compaction" and compacted.usage.input_tokens > 0
+    assert compacted.usage.input_tokens_details.cache_write_tokens == 0  # the full usage object, as create gives
     kinds = [o.type for o in compacted.output]
     assert kinds == ["message", "message", "compaction"]
     assert compacted.output[1].content[0].text == "What team am I on?"  # type: ignore[union-attr]
