@@ -169,3 +169,13 @@ def test_serve_with_a_users_catalogue(tmp_path: Path) -> None:
         r = http.post("/v1/chat/completions", headers={"authorization": "Bearer k"},
                       json={"model": "acme-1", "messages": [{"role": "user", "content": "Hello"}]})
     assert r.status_code == 200 and r.json()["model"] == "acme-1-2026-02-02"
+
+
+@pytest.mark.parametrize("name", ["claude-sonnet-4-6", "claude-opus-4-6", "claude-sonnet-5"])
+def test_new_claude_models_take_the_output_limit_clients_send(server: FiredrillServer, name: str) -> None:
+    """litellm sends max_tokens = the model's whole output limit (128,000 for these): accepted; one more is not."""
+    client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
+    ok = client.messages.create(model=name, max_tokens=128_000, messages=[{"role": "user", "content": "Hi"}])
+    assert ok.stop_reason == "end_turn"
+    with pytest.raises(anthropic.BadRequestError):
+        client.messages.create(model=name, max_tokens=128_001, messages=[{"role": "user", "content": "Hi"}])
