@@ -175,7 +175,8 @@ def test_serve_with_a_users_catalogue(tmp_path: Path) -> None:
 def test_new_claude_models_take_the_output_limit_clients_send(server: FiredrillServer, name: str) -> None:
     """litellm sends max_tokens = the model's whole output limit (128,000 for these): accepted; one more is not."""
     client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
-    ok = client.messages.create(model=name, max_tokens=128_000, messages=[{"role": "user", "content": "Hi"}])
+    hi = [{"role": "user", "content": "Hi"}]  # a timeout of our own: the SDK wants one for such max_tokens
+    ok = client.messages.create(model=name, max_tokens=128_000, messages=hi, timeout=60)  # type: ignore[arg-type]
     assert ok.stop_reason == "end_turn"
     with pytest.raises(anthropic.BadRequestError):
-        client.messages.create(model=name, max_tokens=128_001, messages=[{"role": "user", "content": "Hi"}])
+        client.messages.create(model=name, max_tokens=128_001, messages=hi, timeout=60)  # type: ignore[arg-type]
