@@ -331,6 +331,9 @@ def compacted(content: Any) -> list[Message]:
         kept = json.loads(base64.urlsafe_b64decode(content[len(_COMPACTED):].encode()))
     except ValueError:
         return []
+    if not isinstance(kept, list):
+        return []
     roles = {"assistant": Role.ASSISTANT, "tool": Role.TOOL}
-    return [Message(roles[k["role"]], str(k.get("content") or ""), tool_call_id=k.get("tool_call_id"))
+    return [Message(roles[k["role"]], str(k.get("content") or ""),
+                    tool_call_id=k["tool_call_id"] if isinstance(k.get("tool_call_id"), str) else None)
             for k in kept if isinstance(k, dict) and k.get("role") in roles][:200]

@@ -92,3 +92,43 @@ def test_a_small_schema_with_a_huge_instance_is_refused(firedrill_server: Firedr
 def test_paired_surrogates_are_fine(firedrill_server: FiredrillServer) -> None:
     body = b'{"model":"gpt-4o","messages":[{"role":"user","content":"emoji \\ud83d\\ude00 ok"}]}'
     assert httpx.post(f"{firedrill_server.url}/v1/chat/completions", content=body, headers=AUTH).status_code == 200
+
+
+_BAD_BLOB = "fdc1.NQ=="  # our compaction prefix around base64 of the JSON number 5
+STORED_ROUTE_CASES = [
+    ("POST", "/v1/responses/compact", b"[]"),
+    ("POST", "/v1/responses/compact", json.dumps({"model": 5}).encode()),
+    ("POST", "/v1/responses/compact", json.dumps({"model": "gpt-4o", "input": [{"type": "message"}]}).encode()),
+    ("POST", "/v1/responses/input_tokens", json.dumps({"tools": "x"}).encode()),
+    ("POST", "/v1/responses/input_tokens", json.dumps({"previous_response_id": 5}).encode()),
+    ("GET", "/v1/chat/completions?limit=abc", b""),
+    ("GET", "/v1/chat/completions?order=sideways", b""),
+    ("POST", "/v1/chat/completions/nope", b"{"),
+    ("GET", "/v1/responses/nope/input_items?limit=1000", b""),
+    ("POST", "/v1/responses/nope/cancel", b"garbage"),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), STORED_ROUTE_CASES)
+def test_malformed_requests_to_the_stored_and_counting_routes_are_4xx(firedrill_server: FiredrillServer, method: str,
+                                                                      path: str, body: bytes) -> None:
+    r = httpx.request(method, firedrill_server.url + path, content=body,
+                      headers={**AUTH, "content-type": "application/json"})
+    assert 400 <= r.status_code < 500 and r.json()["error"]["message"]
+
+
+@pytest.mark.parametrize("blob", [_BAD_BLOB, "fdc1.%%%", "not ours", 5])
+def test_a_compaction_item_we_cannot_read_is_ignored(firedrill_server: FiredrillServer, blob: object) -> None:
+    r = httpx.post(firedrill_server.url + "/v1/responses/compact", headers=AUTH, json={
+        "model": "gpt-4o", "input": [{"type": "compaction", "encrypted_content": blob},
+                                     {"role": "user", "content": "Hello"}]})
+    assert r.status_code == 200 and r.json()["output"][0]["content"][0]["text"] == "Hello"
+
+
+def test_updating_a_stored_completion_with_bad_metadata_is_400(firedrill_server: FiredrillServer) -> None:
+    made = httpx.post(firedrill_server.url + "/v1/chat/completions", headers=AUTH, json={
+        "model": "gpt-4o", "store": True, "messages": [{"role": "user", "content": "hi"}]}).json()
+    for body in (b"{", b"[]", b'{"metadata": 5}', b'{"metadata": {"a": {"b": 1}}}', b"{}"):
+        r = httpx.post(f"{firedrill_server.url}/v1/chat/completions/{made['id']}", content=body,
+                       headers={**AUTH, "content-type": "application/json"})
+        assert r.status_code == 400 and r.json()["error"]["type"] == "invalid_request_error"
