@@ -74,14 +74,36 @@ def baseline_for(scenario: Scenario, seed: int | None = None, *, disk: bool = Tr
     with _lock:
         _memo[key] = data
     if disk:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps(data, separators=(",", ":")))
-            tmp.replace(path)
-        except OSError:
-            pass  # a read-only home still scores, it just recomputes
+        _store(path, data)
     return data
+
+
+def remember_idle_run(scenario: Scenario, seed: int, events: list[Event], *, disk: bool = True) -> dict[str, Any]:
+    """The baseline from an idle run the caller has just made itself (the ranking test and the scoring
+    matrix drill the idle responder anyway): the same profile ``baseline_for`` would compute, without
+    running the drill twice. A journal with any responder event is not an idle run and is refused."""
+    from scorecards.harm import NOT_RESPONDERS, profile
+
+    acted = next((e for e in events if e.actor not in NOT_RESPONDERS), None)
+    if acted is not None:
+        raise ValueError(f"not an idle run: {acted.actor} wrote {acted.kind.value} at {acted.t_s:.0f} s")
+    data = profile(events, scenario).to_dict()
+    key = cache_key(scenario, seed)
+    with _lock:
+        _memo[key] = data
+    if disk:
+        _store(cache_dir() / f"{key}.json", data)
+    return data
+
+
+def _store(path: Path, data: dict[str, Any]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data, separators=(",", ":")))
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home still scores, it just recomputes
 
 
 def _compute(scenario: Scenario, seed: int) -> dict[str, Any]:

@@ -142,6 +142,9 @@ class Scorecard:
     timeline: Timeline
     baseline_quality: float | None
     baseline: str = "counterfactual"  # counterfactual (idle run of the same scenario and seed) | estimated
+    # the counterfactual's figures as the scorer used them (scorecards.harm.Profile.to_dict()): scoring the
+    # journal against these gives this card again, even after the code that computes baselines changed
+    baseline_profile: dict[str, Any] | None = None
 
     def stage(self, name: str) -> StageResult:
         return next(s for s in self.stages if s.name == name)
@@ -149,6 +152,7 @@ class Scorecard:
     def to_dict(self) -> dict[str, Any]:
         """Deterministic: rounded floats, so re-scoring gives byte-identical JSON."""
         rounded: dict[str, Any] = _round(asdict(self))
+        rounded["baseline_profile"] = self.baseline_profile  # already rounded as the scorer read it: kept exact
         return rounded
 
 

@@ -62,6 +62,7 @@ from scorecards.stages import (
     healthy_after,
     norms,
     page_time,
+    recovered_by_itself,
     restored,
     rose,
     units,
@@ -141,11 +142,10 @@ def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[
     contain = contained(p, base, nm)
     if contain is None and rest is not None:
         contain = (rest.action_s, rest.by)  # restoring the feature contains it too
-    first_fix = next((t for t, _a, k in st.actions if t >= page and k in gt.mitigations), None)
-    if rest is not None or first_fix is not None:  # for the chart's story: when the fix went in
-        _mark_mitigated(st, scenario, rest.action_s if rest is not None else float(first_fix or 0.0))
-    base_rest = restored(base, base, nm, need_action=False)
-    recovery = base_rest.at_s if base_rest is not None else p.end_s
+    if rest is not None:  # the chart's story by the stage rule: the fault ends where the mitigation stage says
+        _mark_mitigated(st, scenario, rest.action_s)
+    base_end = recovered_by_itself(base, nm)
+    recovery = base_end if base_end is not None else p.end_s
     blast = _blast(st, base, nm, page, contain)
     characterisation_checks, char_stage, ch_changes, ignored_declarations = _characterise(st, scenario, page)
     conduct = _conduct(st, scenario, base, nm, page, contain, ch_changes, ignored_declarations)
@@ -183,6 +183,7 @@ def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[
         timeline=tl,
         baseline_quality=st.baseline[0] / st.baseline[1] if st.baseline[1] else None,
         baseline="estimated" if estimated else "counterfactual",
+        baseline_profile=None if estimated else base.to_dict(),
     )
 
 

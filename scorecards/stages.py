@@ -127,25 +127,47 @@ class Restoration:
     action_s: float
 
 
-def restored(actual: Profile, baseline: Profile, nm: Norms, *, need_action: bool = True) -> Restoration | None:
+def restored(actual: Profile, baseline: Profile, nm: Norms) -> Restoration | None:
     """The first sustained window with the feature live at baseline quality, latency and cost."""
     page = page_time(actual)
     actions = [(t, k) for t, _a, k in actual.actions if t >= page and k != "ack"]
-    if need_action and not actions:
+    if not actions:
         return None
-    start = _ceil(actual, actions[0][0]) if need_action else _ceil(actual, baseline.started_s)
+    start = _ceil(actual, actions[0][0])
     limits = _limits(baseline, nm)
-    harmed_topics = {
-        topic for topic, n in baseline.topic_n.items() if n and baseline.topic_harm.get(topic, 0.0) / n >= HARMED_TOPIC
-    }
+    harmed_topics = _harmed_topics(baseline)
     t = start
     while t + SUSTAIN_S <= actual.end_s:
         off = _accepts_off(actual, harmed_topics, t)
         if _healthy(actual, nm, limits, t, t + 60.0, off) and _healthy(actual, nm, limits, t, t + SUSTAIN_S, off):
-            prior = [(at, k) for at, k in actions if at <= t] or [(t, "")]
+            # the bucket is the profile's resolution: an action inside the window's first bucket is the fix
+            prior = [(at, k) for at, k in actions if at <= t + actual.bucket_s] or [(t, "")]
             return Restoration(t, prior[-1][1], prior[-1][0])
         t += actual.bucket_s
     return None
+
+
+def recovered_by_itself(baseline: Profile, nm: Norms) -> float | None:
+    """When the incident ended with nobody responding: the start of the idle run's healthy stretch that
+    lasts to its end (every ``SUSTAIN_S`` window from there on is healthy), None if it never ended.
+
+    Not the first healthy window: a fault that keeps hurting a few requests (one topic's, one
+    segment's) has five-minute windows that look healthy by chance, and taking one of those for the
+    incident's end would make every later restoration worth nothing."""
+    limits = _limits(baseline, nm)
+    start = _ceil(baseline, baseline.started_s)
+    t = _floor(baseline, baseline.end_s - SUSTAIN_S)
+    found: float | None = None
+    while t >= start and _healthy(baseline, nm, limits, t, t + 60.0, False) and _healthy(
+            baseline, nm, limits, t, t + SUSTAIN_S, False):
+        found = t
+        t -= baseline.bucket_s
+    return found
+
+
+def _harmed_topics(baseline: Profile) -> set[str]:
+    return {topic for topic, n in baseline.topic_n.items()
+            if n and baseline.topic_harm.get(topic, 0.0) / n >= HARMED_TOPIC}
 
 
 def _limits(baseline: Profile, nm: Norms) -> dict[str, float]:
@@ -186,8 +208,7 @@ def _accepts_off(actual: Profile, harmed_topics: set[str], t_s: float) -> bool:
 def healthy_after(actual: Profile, baseline: Profile, nm: Norms, t_s: float, span_s: float = WINDOW_S) -> bool:
     """The feature is live at baseline quality, latency and cost over ``span_s`` after ``t_s``."""
     start = _ceil(actual, t_s)
-    harmed = {topic for topic, n in baseline.topic_n.items()
-              if n and baseline.topic_harm.get(topic, 0.0) / n >= HARMED_TOPIC}
+    harmed = _harmed_topics(baseline)
     return _healthy(actual, nm, _limits(baseline, nm), start, start + span_s, _accepts_off(actual, harmed, start))
 
 

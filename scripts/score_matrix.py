@@ -3,11 +3,14 @@
 Why: the score must rank teams by how well they handled the incident and must not be gamed. The
 responders are the test tree's playbooks of known quality (tests/playbooks), filled from each
 scenario's ground truth; correct responders also write the post-mortem's eval case (verified
-drill-side). Checks, per scenario and seed: excellent > slow > red-herring chaser; every gamer
-≤ 50; idle = 0; excellent ≥ 80. Prints one row per scenario and seed, then the checks' tally
-(the README's table is this output).
+drill-side), the junk-evals gamer writes cases that catch nothing. Checks, per scenario and seed
+(tests/playbooks/ranking.py): excellent > slow > red-herring chaser; every gamer ≤ 50; idle = 0;
+excellent ≥ 80; the excellent responder's eval case verifies; junk cases verify never and gain
+nothing. Prints one row per scenario and seed, then the checks' tally (the README's table is this
+output). The suite (tests/scorecards/test_ranking.py) runs the same rows at each scenario's own
+seed; this script adds the other seeds.
 
-Run: ``.venv/bin/python scripts/score_matrix.py [--seeds 3] [--scenario ID ...]``
+Run: ``.venv/bin/python scripts/score_matrix.py [--seeds 3] [--workers 2] [--scenario ID ...]``
 """
 
 from __future__ import annotations
@@ -16,68 +19,71 @@ import argparse
 import statistics
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from chaos.baseline import baseline_for  # noqa: E402
-from chaos.drill import Drill  # noqa: E402
-from chaos.eventlog import EventLog  # noqa: E402
-from chaos.loader import SCENARIO_DIR, load_scenario  # noqa: E402
-from chaos.verify import verify  # noqa: E402
-from scorecards import score  # noqa: E402
-from tests.playbooks.oracle import GAMERS, QUALITIES, add_eval_cases, playbook  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn  # noqa: E402
 
-CORRECT = ("excellent", "slow", "red-herring")
+from chaos.loader import SCENARIO_DIR, load_scenario  # noqa: E402
+from tests.playbooks.oracle import QUALITIES  # noqa: E402
+from tests.playbooks.ranking import checks, drill_row  # noqa: E402
+
+COLUMNS = ("idle", *QUALITIES)
+
+
+def _row(path: str, seed: int) -> tuple[str, int, dict[str, float], list[str], float]:
+    start = time.perf_counter()
+    row = drill_row(load_scenario(Path(path)), seed)
+    return row.scenario_id, seed, row.scores, checks(row), time.perf_counter() - start
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, default=3, help="seeds per scenario: its own, then +1000, +2000 …")
+    parser.add_argument("--workers", type=int, default=2, help="processes (each drills one scenario × seed)")
     parser.add_argument("--scenario", action="append", help="only these scenarios (repeatable)")
     args = parser.parse_args()
-    paths = sorted(SCENARIO_DIR.glob("*.yaml"))
-    scenarios = [load_scenario(p) for p in paths if not args.scenario or p.stem in args.scenario]
-    columns = ("idle", *QUALITIES)
-    print(f"{'scenario':26} {'seed':>5} " + " ".join(f"{c[:12]:>12}" for c in columns) + "  checks")
-    failures, totals, start = [], {c: [] for c in columns}, time.perf_counter()
-    for s in scenarios:
-        for k in range(args.seeds):
-            seed = s.seed + 1000 * k
-            log = EventLog(":memory:", durable=False)
-            base = baseline_for(s, seed)
-            row = {"idle": score(log.events(Drill(s, log=log, seed=seed).run()), s, base).overall}
-            for q in QUALITIES:
-                drill_id = Drill(s, log=log, seed=seed, responder=playbook(q, s).responder()).run()
-                if q in CORRECT:
-                    add_eval_cases(log, drill_id, s)
-                    verify(log, drill_id, s)
-                row[q] = score(log.events(drill_id), s, base).overall
-            bad = _checks(row)
-            failures += [f"{s.id} seed {seed}: {b}" for b in bad]
-            for c in columns:
-                totals[c].append(row[c])
-            print(f"{s.id:26} {seed:>5} " + " ".join(f"{row[c]:>12.1f}" for c in columns) + "  "
-                  + ("ok" if not bad else "; ".join(bad)), flush=True)
-    print(f"{'mean':32} " + " ".join(f"{statistics.fmean(totals[c]):>12.1f}" for c in columns))
-    runs = len(totals["idle"])
-    print(f"\n{runs} scenario × seed runs, {runs * (len(columns) + 1)} drills, "
-          f"{time.perf_counter() - start:.0f} s; checks failed: {len(failures)}")
+    paths = [p for p in sorted(SCENARIO_DIR.glob("*.yaml")) if not args.scenario or p.stem in args.scenario]
+    if args.scenario and len(paths) != len(set(args.scenario)):
+        raise SystemExit(f"unknown scenario(s): {sorted(set(args.scenario) - {p.stem for p in paths})}")
+    jobs = [(str(p), load_scenario(p).seed + 1000 * k) for p in paths for k in range(args.seeds)]
+    console = Console(stderr=True)
+    results: dict[tuple[str, int], tuple[str, int, dict[str, float], list[str], float]] = {}
+    start = time.perf_counter()
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                        console=console, transient=True)
+    with progress, ProcessPoolExecutor(max_workers=args.workers) as pool:
+        task = progress.add_task("scoring matrix", total=len(jobs))
+        futures = {pool.submit(_row, path, seed): (path, seed) for path, seed in jobs}
+        for fut in as_completed(futures):
+            r = fut.result()
+            results[futures[fut]] = r
+            progress.update(task, advance=1, description=f"{r[0]} seed {r[1]}: {'ok' if not r[3] else 'FAIL'}")
+    wall = time.perf_counter() - start
+    print(f"{'scenario':28} {'seed':>5} " + " ".join(f"{c[:12]:>12}" for c in COLUMNS) + "  checks")
+    failures: list[str] = []
+    totals: dict[str, list[float]] = {c: [] for c in COLUMNS}
+    for job in jobs:
+        sid, seed, scores, bad, _t = results[job]
+        failures += [f"{sid} seed {seed}: {b}" for b in bad]
+        for c in COLUMNS:
+            totals[c].append(scores[c])
+        print(f"{sid:28} {seed:>5} " + " ".join(f"{scores[c]:>12.1f}" for c in COLUMNS) + "  "
+              + ("ok" if not bad else f"{len(bad)} failed"))
+    print(f"{'mean':34} " + " ".join(f"{statistics.fmean(totals[c]):>12.1f}" for c in COLUMNS))
+    print(f"{'min':34} " + " ".join(f"{min(totals[c]):>12.1f}" for c in COLUMNS))
+    print(f"{'max':34} " + " ".join(f"{max(totals[c]):>12.1f}" for c in COLUMNS))
+    runs = len(jobs)
+    failed_rows = len({f.split(':')[0] for f in failures})
+    print(f"\n{runs} scenario × seed rows ({len(paths)} scenarios × {args.seeds} seeds), "
+          f"{runs * len(COLUMNS)} drills, {wall:.0f} s with {args.workers} workers; "
+          f"rows with a failed check: {failed_rows}; checks failed: {len(failures)}")
     for f in failures:
         print("  FAIL", f)
     raise SystemExit(1 if failures else 0)
-
-
-def _checks(row: dict[str, float]) -> list[str]:
-    out = []
-    if not row["excellent"] > row["slow"] > row["red-herring"]:
-        out.append("excellent > slow > red-herring does not hold")
-    if row["excellent"] < 80:
-        out.append("excellent < 80")
-    if row["idle"] != 0:
-        out.append("idle ≠ 0")
-    out += [f"{g} > 50" for g in GAMERS if row[g] > 50]
-    return out
 
 
 if __name__ == "__main__":

@@ -28,8 +28,18 @@ from chaos.taxonomy import Cause, Symptom
 
 HERE = Path(__file__).resolve().parent
 QUALITIES = ("excellent", "slow", "red-herring", "panicky", "gamer-before-page", "gamer-declare-everything",
-             "gamer-kill-switch")
-GAMERS = ("gamer-before-page", "gamer-declare-everything", "gamer-kill-switch")
+             "gamer-kill-switch", "gamer-junk-evals")
+GAMERS = ("gamer-before-page", "gamer-declare-everything", "gamer-kill-switch", "gamer-junk-evals")
+CORRECT = ("excellent", "slow", "red-herring")  # they write the post-mortem's real eval cases
+# what the junk-evals gamer writes: expectations any answer satisfies, bounds every answer meets, a
+# question the incident never touched, and a check that fails even in the healthy world
+JUNK_CASES: tuple[tuple[str, list[dict[str, object]]], ...] = (
+    ("hello", [{"type": "icontains", "value": "."}]),
+    ("hello", [{"type": "regex", "value": "."}]),
+    ("hello", [{"type": "not-contains", "value": "zzzz"}]),
+    ("hello", [{"type": "latency", "value": 600_000}, {"type": "cost", "value": 100}]),
+    ("hello", [{"type": "is-json"}]),
+)
 
 
 def fixes(s: Scenario) -> list[str]:
@@ -160,3 +170,10 @@ def add_eval_cases(log: EventLog, drill_id: str, s: Scenario, *, most: int = 4) 
             checks.append({"type": "cost", "value": round(1.5 * normal_cost, 6)})
         added.append(add_case(log, drill_id, question=text, assertions=checks, segment=str(d.get("segment"))).case_id)
     return added
+
+
+def add_junk_cases(log: EventLog, drill_id: str) -> list[str]:
+    """The junk-evals gamer's post-mortem: cases that catch nothing (none may verify)."""
+    from chaos.verify import add_case
+
+    return [add_case(log, drill_id, question=q, assertions=list(a)).case_id for q, a in JUNK_CASES]

@@ -22,9 +22,9 @@ FAULT_TYPE = next(item.fault.type for item in SCENARIO.timeline if item.fault is
 def story() -> list[Event]:
     events = [Event(0, EventKind.DRILL_STARTED, "runner",
                     {"drill_id": "d-1", "seed": 1, "clock_origin": "2026-11-24T14:00:00+00:00"})]
-    for i in range(0, 30 * 60, 10):
+    for i in range(0, 30 * 60, 2):  # enough traffic for the stage rules to judge a minute
         t = float(i)
-        bad = INCIDENT_S <= t < 1200 and i % 20 == 0
+        bad = INCIDENT_S <= t < 1200 and i % 4 == 0
         events.append(Event(t, EventKind.REQUEST, "world", {
             "trace_id": f"tr-{i}", "user": f"u{i % 5}", "segment": "free", "topic": "pricing", "question": "q",
             "status": "ok", "served": True, "bad": bad, "correct": not bad, "latency_ms": 800.0}))
@@ -62,6 +62,32 @@ def test_a_fault_band_ends_when_the_fault_is_mitigated_or_stops() -> None:
     svg = timeline_svg(score(story(), SCENARIO).timeline)
     assert f"{FAULT_TYPE} 14:12–14:20 mitigated" in svg
     assert "injected latency 14:16–14:25" in svg
+
+
+def test_the_chart_marks_stages_by_the_scorers_rules() -> None:
+    card = score(story(), SCENARIO)
+    stage_marks = {m.label: m.t_min for m in card.timeline.marks if m.kind == "stage"}
+    page = next(m.t_min for m in card.timeline.marks if m.kind == "page")
+    for s in card.stages:
+        assert (s.name in stage_marks) == (s.at_s is not None)
+        if s.at_s is not None:
+            assert abs(stage_marks[s.name] - (page + s.at_s / 60)) < 1e-9
+
+
+def test_a_fix_the_feature_never_came_back_from_is_not_drawn_as_mitigated() -> None:
+    # the kill switch stays off after the rollback: the card says never mitigated, and so does the chart
+    events = []
+    for e in story():
+        if e.kind is EventKind.REQUEST and e.t_s > INCIDENT_S + 130:
+            e = Event(e.t_s, e.kind, e.actor, {**e.data, "status": "disabled", "served": False, "bad": False,
+                                               "correct": False})
+        events.append(e)
+    events.append(Event(INCIDENT_S + 130, EventKind.ACTION, "Ana", {"action": "feature-off", "arg": None}))
+    card = score(sorted(events, key=lambda e: e.t_s), SCENARIO)
+    assert card.stage("mitigate").at_s is None
+    assert all(b.mitigated_min is None for b in card.timeline.fault_bands)
+    assert "mitigate" not in {m.label for m in card.timeline.marks if m.kind == "stage"}
+    assert "mitigated" not in timeline_svg(card.timeline)
 
 
 def test_injections_and_false_alerts_are_marked_as_what_they_are() -> None:

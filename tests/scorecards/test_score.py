@@ -16,8 +16,8 @@ import pytest
 from chaos.events import Event, EventKind
 from chaos.loader import load_scenario
 from scorecards import render_html, render_json, render_markdown, render_terminal, score
-from scorecards.harm import HarmKind, harm_kind, profile
-from scorecards.stages import fell, rose
+from scorecards.harm import HarmKind, Profile, harm_kind, profile
+from scorecards.stages import fell, norms, recovered_by_itself, rose
 
 SCENARIO = load_scenario("prompt-regression")  # incident at 12 min; contain 10 / characterise 20 / mitigate 30
 PAGE = 780.0
@@ -124,6 +124,28 @@ def test_blast_radius_splits_before_and_after_containment_with_distinct_users() 
     assert br.bad_before == sum(1 for e in wrong if e.t_s < 900) and br.bad_after == 0
     assert br.users_before == len({e.data["user"] for e in wrong})
     assert {k.kind for k in br.by_kind} == {k.value for k in HarmKind}
+
+
+def test_an_incident_ends_by_itself_only_where_the_idle_run_stays_healthy_to_its_end() -> None:
+    # a fault hurting a few requests has windows that look healthy by chance: not the incident's end
+    base = Profile.from_dict(BASELINE)
+    nm = norms(base)
+    lucky = Profile.from_dict(BASELINE)
+    for i in range(lucky.index(1200), lucky.index(1560)):  # six quiet minutes, then the fault carries on
+        lucky.harm[i], lucky.kinds["wrong"][i] = 0.0, 0
+    assert recovered_by_itself(base, nm) is None and recovered_by_itself(lucky, nm) is None
+    ended = Profile.from_dict(BASELINE)
+    for i in range(ended.index(1800), len(ended.n)):  # the fault stops at 30 min for good
+        ended.harm[i], ended.kinds["wrong"][i] = 0.0, 0
+    assert 1740 <= (recovered_by_itself(ended, nm) or 0) <= 1800  # within the tolerance of a restored feature
+
+
+def test_a_fix_after_a_lucky_quiet_spell_still_earns_mitigation() -> None:
+    lucky = Profile.from_dict(BASELINE)
+    for i in range(lucky.index(840), lucky.index(1200)):
+        lucky.harm[i], lucky.kinds["wrong"][i] = 0.0, 0
+    c = score(journal(actions=good()), SCENARIO, lucky.to_dict())
+    assert c.stage("mitigate").points > 15
 
 
 def test_a_containment_that_does_not_reduce_harm_earns_nothing() -> None:
@@ -261,6 +283,15 @@ def test_rescoring_gives_the_same_card_byte_for_byte() -> None:
     events = journal(actions=good(), declarations=[(1000, RIGHT)])
     assert render_json(score(events, SCENARIO, BASELINE)) == render_json(score(events, SCENARIO, BASELINE))
     assert json.loads(render_json(score(events, SCENARIO, BASELINE)))["baseline"] == "counterfactual"
+
+
+def test_the_card_keeps_the_baseline_it_was_scored_against_so_rescoring_from_it_gives_the_same_card() -> None:
+    events = journal(actions=good(), declarations=[(1000, RIGHT)])
+    card = json.loads(render_json(score(events, SCENARIO, BASELINE)))
+    assert card["baseline_profile"] == BASELINE
+    assert render_json(score(events, SCENARIO, card["baseline_profile"])) == render_json(
+        score(events, SCENARIO, BASELINE))
+    assert json.loads(render_json(score(events, SCENARIO)))["baseline_profile"] is None  # estimated: the journal's
 
 
 def test_without_a_baseline_the_scorer_estimates_one_and_says_so() -> None:
