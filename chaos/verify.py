@@ -11,6 +11,8 @@ that hit a fraction of requests hit some probes, not others):
   consistently where the healthy world passed);
 - after the mitigation, at the drill's end: ``AFTER_PASS_SHARE`` of the probes must pass (a backup
   model a tier down misses now and then, within the tolerance the scorer allows a restored feature).
+  Probes go past a cache or the kill switch to the model, but a topic the team switched off
+  answers as users see it: declining a topic the knowledge base lacks is a right answer.
 
 The rebuild replays, in order, what changes answers: faults starting and stopping (with their
 world effects), the team's successful actions, and the drill's own traffic over the
@@ -180,8 +182,10 @@ def _probe(world: World, c: EvalCase) -> _Probe:
     passed, touched, text = [], [], ""
     q = world.question_for(c.question)
     ctl = world.controls
-    # an eval tests the AI pipeline: past a cache, the kill switch or a disabled topic, to the model (as a replay)
-    direct = not ctl.feature_on or ctl.fallback in ("cached", "unavailable") or q.topic in ctl.disabled_topics
+    # an eval tests the AI pipeline: past a cache or the kill switch, which answer nothing about it, to the model
+    # (as a replay). A topic switched off stays: it is the pipeline's own scoped answer for a topic it cannot
+    # answer (the runbook's mitigation for hallucinations on a topic the knowledge base lacks, until docs exist)
+    direct = not ctl.feature_on or ctl.fallback in ("cached", "unavailable")
     for i in range(PROBES):
         a = world.feature.ask(trace_id=f"probe-{c.case_id}-{i}", t_s=world.now_s(), user=f"eval-{i + 1}",
                               segment=c.segment, question=q, direct=direct)

@@ -31,8 +31,9 @@ QUALITIES = ("excellent", "slow", "red-herring", "panicky", "gamer-before-page",
              "gamer-kill-switch", "gamer-junk-evals")
 GAMERS = ("gamer-before-page", "gamer-declare-everything", "gamer-kill-switch", "gamer-junk-evals")
 CORRECT = ("excellent", "slow", "red-herring")  # they write the post-mortem's real eval cases
-# what the junk-evals gamer writes: expectations any answer satisfies, bounds every answer meets, a
-# question the incident never touched, and a check that fails even in the healthy world
+DECLINES = ("temporarily unavailable",)  # the feature's own "no answer" for a topic switched off
+# what the junk-evals gamer writes: expectations any answer satisfies, bounds every answer meets, and a
+# check that fails even in the healthy world
 JUNK_CASES: tuple[tuple[str, list[dict[str, object]]], ...] = (
     ("hello", [{"type": "icontains", "value": "."}]),
     ("hello", [{"type": "regex", "value": "."}]),
@@ -123,7 +124,9 @@ def playbook(name: str, s: Scenario) -> Playbook:
 
 def add_eval_cases(log: EventLog, drill_id: str, s: Scenario, *, most: int = 4) -> list[str]:
     """What a team writes in the post-mortem: cases from the drill's own harmed traces, asserting the
-    golden answer and, for the dimension the incident broke, latency, cost or no refusal."""
+    golden answer and, for the dimension the incident broke, latency, cost or no refusal. A team that
+    contained before anyone was harmed writes them from questions asked during the incident (what
+    its replays showed broken); verification decides whether they concern it."""
     from chaos.drill import world_config
     from chaos.verify import add_case
     from fake_llm.world.feature import DONT_KNOW_MARKERS
@@ -160,8 +163,8 @@ def add_eval_cases(log: EventLog, drill_id: str, s: Scenario, *, most: int = 4) 
             continue
         seen.add(text)
         checks: list[dict[str, object]] = [
-            {"type": "icontains", "value": key} if key is not None else  # the KB lacks it: saying so is right
-            {"type": "regex", "value": "(?i)" + "|".join(re.escape(m) for m in DONT_KNOW_MARKERS)}]
+            {"type": "icontains", "value": key} if key is not None else  # the KB lacks it: declining is right
+            {"type": "regex", "value": "(?i)" + "|".join(re.escape(m) for m in (*DONT_KNOW_MARKERS, *DECLINES))}]
         if kind is HarmKind.SLOW:
             checks.append({"type": "latency", "value": slo})
         elif kind is HarmKind.REFUSED:
@@ -169,6 +172,17 @@ def add_eval_cases(log: EventLog, drill_id: str, s: Scenario, *, most: int = 4) 
         elif costly:
             checks.append({"type": "cost", "value": round(1.5 * normal_cost, 6)})
         added.append(add_case(log, drill_id, question=text, assertions=checks, segment=str(d.get("segment"))).case_id)
+    if not added:  # contained before anyone was harmed: replay questions asked during the incident instead
+        for e in events:
+            if e.kind is not EventKind.REQUEST or e.t_s < s.ground_truth.started_s or len(added) >= most:
+                continue
+            text = str(e.data.get("question", ""))
+            key = world.kb.expected(world.question_for(text))
+            if text in seen or key is None:
+                continue
+            seen.add(text)
+            added.append(add_case(log, drill_id, question=text, assertions=[{"type": "icontains", "value": key}],
+                                  segment=str(e.data.get("segment"))).case_id)
     return added
 
 
