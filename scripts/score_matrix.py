@@ -62,6 +62,8 @@ def main() -> None:
             r = fut.result()
             results[futures[fut]] = r
             progress.update(task, advance=1, description=f"{r[0]} seed {r[1]}: {'ok' if not r[3] else 'FAIL'}")
+            progress.console.print(f"{r[0]} seed {r[1]} ({r[4]:.0f} s): "
+                                   + " ".join(f"{c} {r[2][c]:.1f}" for c in COLUMNS) + "; " + ("; ".join(r[3]) or "ok"))
     wall = time.perf_counter() - start
     print(f"{'scenario':28} {'seed':>5} " + " ".join(f"{c[:12]:>12}" for c in COLUMNS) + "  checks")
     failures: list[str] = []
