@@ -27,6 +27,10 @@ SCENARIOS = sorted(p.stem for p in SCENARIO_DIR.glob("*.yaml"))
 SUITE_QUALITIES = ("excellent", "slow", "red-herring", "gamer-kill-switch")
 NOTHING_COUNTS = ("gamer-before-page", "gamer-declare-everything")
 NOTHING_COUNTS_ON = ("prompt-regression", "provider-outage", "cost-anomaly")
+# One scenario's row alone costs ~90 s of CPU (fifty drill minutes of ever longer prompts, seven
+# times), which put the suite at the five-minute limit: it is ranked in scripts/score_matrix.py
+# (every scenario × seed, README figures) and not here.
+MATRIX_ONLY = {"slow-context-growth"}
 
 
 def test_every_bundled_scenario_is_in_the_ranking() -> None:
@@ -34,7 +38,7 @@ def test_every_bundled_scenario_is_in_the_ranking() -> None:
 
 
 @pytest.mark.timeout(900)  # one scenario is seven drills: minutes on a loaded two-core box
-@pytest.mark.parametrize("scenario_id", SCENARIOS)
+@pytest.mark.parametrize("scenario_id", [s for s in SCENARIOS if s not in MATRIX_ONLY])
 def test_the_ranking_holds_and_the_postmortem_case_verifies(scenario_id: str) -> None:
     s = load_scenario(scenario_id)
     row = drill_row(s, s.seed, SUITE_QUALITIES, disk=False)
