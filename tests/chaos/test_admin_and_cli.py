@@ -8,17 +8,9 @@ import httpx
 import openai
 import pytest
 
-from chaos.cli import main
 from chaos.testing import FiredrillServer
 from tests.chaos.support import ask
-
-
-def run_cli(*argv: str) -> int:
-    try:
-        main(list(argv))
-    except SystemExit as exc:
-        return int(exc.code or 0)
-    return 0
+from tests.chaos.support import cli as run_cli
 
 
 def test_admin_api_refuses_a_missing_or_wrong_token(firedrill_server: FiredrillServer) -> None:
