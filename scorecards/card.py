@@ -44,8 +44,8 @@ class BlastRadius:
     requests: int = 0
     harmed_requests: int = 0  # of any kind
     harmed_users: int = 0
-    harm_units: float = 0.0  # weighted (see scorecards.harm), above the pre-incident normal, after the page
-    baseline_harm_units: float = 0.0  # the same had nobody responded
+    harm_units: float = 0.0  # weighted (see scorecards.harm), above the pre-incident normal, page to end
+    baseline_harm_units: float = 0.0  # the same had nobody responded, over the same window (page to the drill's end)
     by_kind: list[KindCount] = field(default_factory=list)
     cost_usd: float = 0.0
     cost_overrun_usd: float = 0.0  # above the pre-incident cost per request, after the page
@@ -141,10 +141,25 @@ class Scorecard:
     evals: list[dict[str, Any]]
     timeline: Timeline
     baseline_quality: float | None
+    # how the drill ended (the runner's reason); "interrupted": its runner stopped before the end and the drill
+    # was closed as it was; None: the journal has no end yet (still running, or its runner died unmarked)
+    ended: str | None = None
+    end_clock: str = ""  # the drill clock at its last event
     baseline: str = "counterfactual"  # counterfactual (idle run of the same scenario and seed) | estimated
     # the counterfactual's figures as the scorer used them (scorecards.harm.Profile.to_dict()): scoring the
     # journal against these gives this card again, even after the code that computes baselines changed
     baseline_profile: dict[str, Any] | None = None
+
+    @property
+    def partial(self) -> str | None:
+        """A warning for a card scored before its drill's real end (every renderer shows it), else None."""
+        if self.ended == "interrupted":
+            return ("interrupted: the drill's runner stopped before its end; scored as far as it got "
+                    f"(to {self.end_clock})")
+        if self.ended is None:
+            return ("not ended: the drill is still running, or its runner stopped without closing it; "
+                    f"scored as far as it got (to {self.end_clock})")
+        return None
 
     def stage(self, name: str) -> StageResult:
         return next(s for s in self.stages if s.name == name)
@@ -153,7 +168,17 @@ class Scorecard:
         """Deterministic: rounded floats, so re-scoring gives byte-identical JSON."""
         rounded: dict[str, Any] = _round(asdict(self))
         rounded["baseline_profile"] = self.baseline_profile  # already rounded as the scorer read it: kept exact
+        rounded["partial"] = self.partial
         return rounded
+
+
+def shown(value: Any) -> str:
+    """A declared or true field as a person reads it: lists joined, nothing as a dash."""
+    if value is None:
+        return "—"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value))
+    return str(value)
 
 
 def _round(value: Any) -> Any:

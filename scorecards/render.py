@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from html import escape
 
-from scorecards.card import Scorecard
+from scorecards.card import Scorecard, shown
 from scorecards.chart import timeline_svg
 
 
@@ -33,6 +33,7 @@ def render_markdown(card: Scorecard) -> str:
         "",
         f"**Overall: {card.overall:.0f}/100 (grade {card.grade})**",
         "",
+        *([f"> **Warning — {card.partial}.**", ""] if card.partial else []),
         "| stage | verdict | time after page | target | points | weight | why |",
         "|---|---|---|---|---|---|---|",
     ]
@@ -61,7 +62,8 @@ def render_markdown(card: Scorecard) -> str:
         f"- bad answers before containment: **{br.bad_before}** (seen by {br.users_before} users)",
         f"- bad answers after containment: **{br.bad_after}** (seen by {br.users_after} users)",
         f"- requests harmed in any way: {br.harmed_requests} of {br.requests}, reaching {br.harmed_users} users",
-        f"- harm after the page: {br.harm_units:.1f} units against {br.baseline_harm_units:.1f} had nobody responded",
+        f"- harm from the page to the end: {br.harm_units:.1f} units against {br.baseline_harm_units:.1f} had "
+        "nobody responded",
         f"- cost overrun after the page: ${br.cost_overrun_usd:.4f} (${br.baseline_cost_overrun_usd:.4f} had nobody "
         f"responded); total spend ${br.cost_usd:.4f}",
         "",
@@ -78,7 +80,7 @@ def render_markdown(card: Scorecard) -> str:
     ]
     for f in card.characterisation:
         ok = "—" if f.ok is None else ("yes" if f.ok else "no")
-        lines.append(f"| {f.field} | {f.declared if f.declared is not None else '—'} | {f.truth} | {ok} |")
+        lines.append(f"| {f.field} | {shown(f.declared)} | {shown(f.truth)} | {ok} |")
     c = card.conduct
     lines += [
         "",
@@ -110,6 +112,7 @@ table{border-collapse:collapse;width:100%;margin:1rem 0} td,th{border-bottom:1px
 text-align:left;vertical-align:top} .pass{color:#2f9e44;font-weight:600} .fail{color:#e03131;font-weight:600}
 .cards{display:flex;gap:1rem} .card{flex:1;background:#f8f9fa;border-radius:8px;padding:.8rem}
 .card b{font-size:1.6rem;display:block}
+.partial{background:#fff3bf;border-left:4px solid #f59f00;padding:.6rem .8rem;font-weight:600}
 """
 GRADE_COLORS = {"A": "#2f9e44", "B": "#74b816", "C": "#f59f00", "D": "#f76707", "F": "#e03131"}
 
@@ -123,8 +126,8 @@ def render_html(card: Scorecard) -> str:
         for s in card.stages
     )
     fields = "".join(
-        f"<tr><td>{f.field}</td><td>{escape(str(f.declared if f.declared is not None else '—'))}</td>"
-        f"<td>{escape(str(f.truth))}</td><td>{'—' if f.ok is None else ('✔' if f.ok else '✘')}</td></tr>"
+        f"<tr><td>{f.field}</td><td>{escape(shown(f.declared))}</td>"
+        f"<td>{escape(shown(f.truth))}</td><td>{'—' if f.ok is None else ('✔' if f.ok else '✘')}</td></tr>"
         for f in card.characterisation
     )
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -134,6 +137,7 @@ def render_html(card: Scorecard) -> str:
 paged at {card.page_clock}</div>
 <p><span class="score">{card.overall:.0f}</span>/100
 <span class="grade" style="background:{GRADE_COLORS[card.grade]}">{card.grade}</span></p>
+{f'<p class="partial" role="alert">{escape(card.partial)}</p>' if card.partial else ''}
 <div class="cards"><div class="card"><b>{br.bad_before}</b>bad answers before containment</div>
 <div class="card"><b>{br.users_before}</b>users saw one</div>
 <div class="card"><b>{br.bad_after}</b>bad answers after containment</div>
@@ -142,8 +146,8 @@ paged at {card.page_clock}</div>
 <h2>Stages</h2><table><tr><th>stage</th><th>verdict</th><th>after page</th><th>target</th><th>points</th>
 <th>why</th></tr>{rows}</table>
 <p>Hints used: {len(card.hints)} (−{card.hint_cost:g}) · conduct penalty −{card.conduct.penalty:g}
-({escape(card.conduct.formula)}) · harm {br.harm_units:.1f} units against {br.baseline_harm_units:.1f} had nobody
-responded · cost overrun ${br.cost_overrun_usd:.4f}</p>
+({escape(card.conduct.formula)}) · harm from the page to the end {br.harm_units:.1f} units against
+{br.baseline_harm_units:.1f} had nobody responded · cost overrun ${br.cost_overrun_usd:.4f}</p>
 <ul>{"".join(f"<li>{escape(r)}</li>" for r in card.conduct.reasons())}</ul>
 <h2>Characterisation</h2><table><tr><th>field</th><th>declared</th><th>truth</th><th>right?</th></tr>{fields}</table>
 </body></html>

@@ -119,6 +119,7 @@ class _State:
     faults_open: dict[str, Band] = field(default_factory=dict)
     fault_types: set[str] = field(default_factory=set)
     bands: list[Band] = field(default_factory=list)
+    ended: str | None = None  # the drill_ended event's reason; "interrupted" when closed after its runner stopped
 
 
 def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[str, Any] | None = None) -> Scorecard:
@@ -182,6 +183,8 @@ def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[
         evals=sorted(st.evals.values(), key=lambda c: c["case_id"]),
         timeline=tl,
         baseline_quality=st.baseline[0] / st.baseline[1] if st.baseline[1] else None,
+        ended=st.ended,
+        end_clock=_clock(st, p.end_s),
         baseline="estimated" if estimated else "counterfactual",
         baseline_profile=None if estimated else base.to_dict(),
     )
@@ -232,6 +235,8 @@ def _take(st: _State, e: Event) -> None:
     if kind is EventKind.DRILL_STARTED:
         st.drill_id, st.seed, st.team = d.get("drill_id", ""), d.get("seed"), d.get("team")
         st.origin = dt.datetime.fromisoformat(d["clock_origin"]) if d.get("clock_origin") else None
+    elif kind is EventKind.DRILL_ENDED:
+        st.ended = "interrupted" if d.get("interrupted") else str(d.get("reason") or "ended")
     elif kind is EventKind.PAGE and p.page_s is None:
         p.page_s = t
         st.marks.append(Mark(t / 60, "page", f"page: {d.get('alert', '')}"))
@@ -378,9 +383,20 @@ def _contain(st: _State, s: Scenario, base: Profile, nm: Norms, page: float, con
         "contain", verdict, at, target, share, w,
         f"contained at {_clock(st, t)} by {key} ({at / 60:.1f} min after the page), "
         f"{_side(at, target, s.targets.contain_min)}; {hold}; before it {blast.bad_before} wrong answers "
-        f"reached {blast.users_before} users; harm avoided {had - left:.1f} of {had:.1f} units",
+        f"reached {blast.users_before} users; harm avoided {had - left:.1f} of {had:.1f} units"
+        + _window(st, rest, left, blast),
         formula, {**numbers, "at_min": round(at / 60, 2)},
     )
+
+
+def _window(st: _State, rest: Restoration | None, left: float, blast: BlastRadius) -> str:
+    """Why "harm left" and the blast radius's "harm after the page" differ: contain counts harm only
+    up to the restoration (after it the residual is within the restored tolerance), the blast radius
+    to the drill's end. Said on the card so nobody has to reverse-engineer two figures."""
+    if rest is None or abs(blast.harm_units - left) < 0.05:
+        return ""
+    return (f" (harm left is counted to the restoration at {_clock(st, rest.at_s)}; the blast radius's "
+            f"{blast.harm_units:.1f} runs to the end)")
 
 
 def _mitigate(st: _State, s: Scenario, page: float, rest: Restoration | None, recovery: float) -> StageResult:
@@ -423,6 +439,9 @@ def _postmortem(st: _State) -> StageResult:
                        f"{w:g} × 0 (no verified eval case) = 0.0", {"verified": 0, "cases": len(st.evals)})
 
 
+_NOTHING = {"none", "all", "all users", "everyone", "-", ""}  # "no segment", "no change"
+
+
 def _characterise(st: _State, s: Scenario, page: float
                   ) -> tuple[list[FieldCheck], StageResult, list[str], list[str]]:
     gt = s.ground_truth
@@ -439,7 +458,12 @@ def _characterise(st: _State, s: Scenario, page: float
     for name, value in truth.items():
         declared = d.get(name)
         ok: bool | None
-        if declared is None:
+        if value is None and declared is None:
+            continue  # nothing to check: the incident has no segment (or change) and none was declared
+        if value is None:  # declared a segment or a change the incident does not have: unweighted either way
+            ok = str(declared).strip().lower() in _NOTHING
+            value = "none (all users)" if name == "segment" else "none"
+        elif declared is None:
             ok = None
         elif name == "started_s":
             ok = abs(float(declared) - value) <= gt.start_tolerance_min * 60
@@ -511,7 +535,7 @@ def _blast(st: _State, base: Profile, nm: Norms, page: float, contain: tuple[flo
     br.users_after = sum(1 for _, last in wrong_users.values() if last >= c)
     br.harmed_users = len(users)
     user, cost = excess(p, nm, page, p.end_s)
-    b_user, b_cost = excess(base, nm, page, base.end_s)
+    b_user, b_cost = excess(base, nm, page, p.end_s)  # the same window as the drill's, as contain compares
     br.harm_units = round(user + nm.cost_units(cost), 3)
     br.baseline_harm_units = round(b_user + nm.cost_units(b_cost), 3)
     br.cost_overrun_usd, br.baseline_cost_overrun_usd = round(cost, 4), round(b_cost, 4)

@@ -7,7 +7,7 @@ from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 
-from scorecards.card import Scorecard
+from scorecards.card import Scorecard, shown
 
 STYLE = {"pass": "green", "fail": "red", "n/a": "dim"}
 
@@ -16,7 +16,8 @@ def render_terminal(card: Scorecard) -> Group:
     head = Panel(
         f"[bold]{card.overall:.0f}/100[/bold]  grade [bold]{card.grade}[/bold]   "
         f"drill {card.drill_id} · paged at {card.page_clock} · hints −{card.hint_cost:g} · "
-        f"conduct −{card.conduct.penalty:g}",
+        f"conduct −{card.conduct.penalty:g}"
+        + (f"\n[bold yellow]{escape(card.partial)}[/]" if card.partial else ""),
         title=card.scenario_title,
     )
     stages = Table("stage", "verdict", "after page", "target", "points", "why", title="stages", expand=True)
@@ -34,14 +35,15 @@ def render_terminal(card: Scorecard) -> Group:
     for k in br.by_kind:
         if k.requests:
             blast.add_row(k.kind, f"{k.weight:g}", str(k.requests), str(k.users), str(k.before), str(k.after))
-    blast.caption = (f"harm after the page {br.harm_units:.1f} units vs {br.baseline_harm_units:.1f} had nobody "
-                     f"responded · cost overrun ${br.cost_overrun_usd:.4f} vs ${br.baseline_cost_overrun_usd:.4f}")
+    blast.caption = (f"harm from the page to the end {br.harm_units:.1f} units vs {br.baseline_harm_units:.1f} "
+                     f"had nobody responded · cost overrun ${br.cost_overrun_usd:.4f} "
+                     f"vs ${br.baseline_cost_overrun_usd:.4f}")
     fields = Table("field", "declared", "truth", "right?", title="characterisation")
     for f in card.characterisation:
         fields.add_row(
             f.field,
-            "—" if f.declared is None else str(f.declared),
-            str(f.truth),
+            escape(shown(f.declared)),
+            escape(shown(f.truth)),
             "—" if f.ok is None else ("[green]yes[/]" if f.ok else "[red]no[/]"),
         )
     c = card.conduct

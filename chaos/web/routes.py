@@ -27,6 +27,7 @@ from chaos.roster import Identity, Role, Roster
 from chaos.web import auth, debrief, stream
 from chaos.web.controls import CONTROLS, options, prompt_choices
 from chaos.web.faultforms import fault_forms
+from scorecards.card import shown
 
 if TYPE_CHECKING:
     from chaos.drill import Drill
@@ -35,6 +36,7 @@ STATIC = Path(__file__).parent / "static"
 TRACES_SHOWN = 50
 ENV = Environment(loader=PackageLoader("chaos.web", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
+ENV.filters["shown"] = shown  # a declared or true field as a person reads it (lists joined, nothing as a dash)
 NO_STORE = {"cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
 
 

@@ -7,6 +7,7 @@ counterfactual baseline is the same journal with nobody acting.
 
 from __future__ import annotations
 
+import html
 import json
 import random
 from typing import Any
@@ -312,3 +313,40 @@ def test_renderings_carry_the_figures_conduct_reasons_and_a_self_contained_chart
     console.print(render_terminal(c))
     text = console.export_text()
     assert "red herring: index-rebuild at 14:15" in text and "harm left" in text
+
+
+def test_a_field_the_incident_does_not_have_is_not_checked_unless_someone_declared_it() -> None:
+    assert SCENARIO.ground_truth.segment is None
+    checks = {f.field: f for f in card(actions=good(), declarations=[(1000, RIGHT)]).characterisation}
+    assert "segment" not in checks and checks["change_id"].truth == "CHG-202"
+    wrong = {f.field: f for f in card(declarations=[(1000, {**RIGHT, "segment": "enterprise"})]).characterisation}
+    assert wrong["segment"].truth == "none (all users)" and wrong["segment"].ok is False
+    everyone = {f.field: f for f in card(declarations=[(1000, {**RIGHT, "segment": "all"})]).characterisation}
+    assert everyone["segment"].ok is True
+    for rendered in (render_markdown(card(declarations=[(1000, RIGHT)])),
+                     render_html(card(declarations=[(1000, RIGHT)]))):
+        assert "None" not in rendered
+
+
+def test_contain_and_the_blast_radius_compare_against_the_same_nobody_responded_harm() -> None:
+    c = card(actions=good(), declarations=[(1000, RIGHT)])
+    contain = c.stage("contain")
+    assert c.blast_radius.baseline_harm_units == pytest.approx(contain.numbers["baseline_harm"], abs=0.01)
+    # harm left stops at the restoration; the blast radius runs to the end, and the card says so
+    assert c.blast_radius.harm_units >= contain.numbers["harm_left"]
+    if c.blast_radius.harm_units - contain.numbers["harm_left"] >= 0.05:
+        assert "counted to the restoration at" in contain.explanation
+
+
+def test_a_drill_scored_before_its_end_says_so_on_every_format() -> None:
+    ended = card(actions=good())
+    assert ended.ended is not None and ended.partial is None
+    cut = [e for e in journal(actions=good()) if e.kind is not EventKind.DRILL_ENDED and e.t_s < 1500]
+    interrupted = [*cut, Event(cut[-1].t_s, EventKind.DRILL_ENDED, "runner", {"reason": "interrupted",
+                                                                             "interrupted": True})]
+    for events, word in ((cut, "not ended"), (interrupted, "interrupted")):
+        c = score(events, SCENARIO, BASELINE)
+        assert c.partial is not None and c.partial.startswith(word) and "14:24" in c.partial
+        assert json.loads(render_json(c))["partial"] == c.partial
+        assert c.partial in render_markdown(c) and html.escape(c.partial) in render_html(c)
+    assert "interrupted" not in render_markdown(ended) and json.loads(render_json(ended))["partial"] is None
