@@ -141,8 +141,9 @@ def score(events: Iterable[Event], scenario: Scenario, baseline: Profile | dict[
     page = page_time(p)
     rest = restored(p, base, nm)
     contain = contained(p, base, nm)
-    if contain is None and rest is not None:
-        contain = (rest.action_s, rest.by)  # restoring the feature contains it too
+    if rest is not None and (contain is None or contain[0] > rest.action_s):
+        # restoring the feature contains it too, and no later action can have contained what was already restored
+        contain = (rest.action_s, rest.by)
     if rest is not None:  # the chart's story by the stage rule: the fault ends where the mitigation stage says
         _mark_mitigated(st, scenario, rest.action_s)
     base_end = recovered_by_itself(base, nm)

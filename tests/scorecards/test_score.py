@@ -45,7 +45,7 @@ def journal(*, actions: list[tuple[float, str, str | None]] = (), declarations: 
                     {"fault_id": "pr-1", "type": "prompt_regression", "stage": "prompt", "params": {}, "target": {}}),
               Event(PAGE, EventKind.PAGE, "runner", {"alert": "quality", "summary": "quality"})]
     acts = sorted(actions)
-    state = {"fallback": "off", "feature": True, "rolled_back": False}
+    state = {"fallback": "off", "feature": True, "rolled_back": False, "topic_off": False}
     k = 0
     for i in range(int(END * 2)):
         t = i / 2
@@ -60,9 +60,11 @@ def journal(*, actions: list[tuple[float, str, str | None]] = (), declarations: 
                 state["feature"] = True
             elif name == "prompt-rollback":
                 state["rolled_back"] = True
+            elif name in ("topic-disable", "topic-enable"):  # every request asks about pricing
+                state["topic_off"] = name == "topic-disable"
             k += 1
         user = f"u{rng.randrange(300)}"
-        if not state["feature"]:
+        if not state["feature"] or state["topic_off"]:
             events.append(request(t, user, status="disabled", cost=0))
         elif state["fallback"] == "cached":
             events.append(request(t, user, status="cached", fallback="cached", cost=0))
@@ -350,3 +352,14 @@ def test_a_drill_scored_before_its_end_says_so_on_every_format() -> None:
         assert json.loads(render_json(c))["partial"] == c.partial
         assert c.partial in render_markdown(c) and html.escape(c.partial) in render_html(c)
     assert "interrupted" not in render_markdown(ended) and json.loads(render_json(ended))["partial"] is None
+
+
+def test_a_topic_switched_off_that_restores_the_feature_also_contains_it() -> None:
+    """Switching off the harmed topic is a runbook mitigation; the card must not say the incident was
+    contained later (by switching it back on after the fix) than it was mitigated."""
+    acts = [(800, "ack", None), (810, "topic-disable", "pricing"), (1000, "prompt-rollback", None),
+            (1100, "topic-enable", "pricing")]
+    c = score(journal(actions=acts, bad_share=0.3), SCENARIO, profile(journal(bad_share=0.3), SCENARIO).to_dict())
+    assert "mitigated by topic-disable:pricing at 14:13" in c.stage("mitigate").explanation
+    assert "contained at 14:13 by topic-disable:pricing" in c.stage("contain").explanation
+    assert c.stage("contain").verdict == "pass"
