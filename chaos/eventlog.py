@@ -92,6 +92,10 @@ def scenario_text(scenario: Scenario) -> str:
     return yaml.safe_dump(scenario.model_dump(mode="json"), sort_keys=False, allow_unicode=True)
 
 
+# one encoder for every event (json.dumps with options builds a new one per call): compact, keys sorted
+_payload = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str).encode
+
+
 def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
@@ -321,7 +325,7 @@ class EventLog:
     def append(self, drill_id: str, t_s: float, kind: EventKind, actor: str, data: dict[str, Any]) -> Event:
         """Write one event; it is on disk when this returns."""
         wall = _now()
-        payload = json.dumps(data, sort_keys=True, separators=(",", ":"), default=str)
+        payload = _payload(data)
         with self._lock:
             self._refuse_if_run_elsewhere(drill_id)
             conn = self._conn(drill_id)
@@ -341,8 +345,7 @@ class EventLog:
             batch = []
             for t_s, kind, actor, data in rows:
                 seq += 1
-                batch.append((drill_id, seq, round(t_s, 6), kind.value, actor,
-                              json.dumps(data, sort_keys=True, separators=(",", ":"), default=str), wall))
+                batch.append((drill_id, seq, round(t_s, 6), kind.value, actor, _payload(data), wall))
             conn.execute("BEGIN")
             conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?)", batch)
             conn.execute("COMMIT")

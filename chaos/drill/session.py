@@ -13,11 +13,12 @@ import itertools
 import math
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol
 
 from chaos.actions import apply_action
 from chaos.clock import ClockState, DrillClock, clock_label
+from chaos.drill.gc_tuning import simulation_gc
 from chaos.drill.journal import Journal
 from chaos.drill.processes import DrillModel, Process
 from chaos.errors import DrillError, DrillNotRunningError, NotFoundError
@@ -406,12 +407,14 @@ class Drill:
             self.journal.commit()
 
     def run(self) -> str:
-        """Run to the end as fast as possible (simulated) or in real time (live, blocking)."""
-        while not self.ended:
-            if not self.clock.step(on_idle=self._commit) and not self.ended:
-                with self.lock:
-                    self.model.end(reason="nothing left to simulate")
-        self._commit()
+        """Run to the end as fast as possible (simulated, with the collector tuned for it) or in
+        real time (live, blocking)."""
+        with nullcontext() if self.live else simulation_gc():
+            while not self.ended:
+                if not self.clock.step(on_idle=self._commit) and not self.ended:
+                    with self.lock:
+                        self.model.end(reason="nothing left to simulate")
+            self._commit()
         return self.id
 
     def start(self) -> threading.Thread:

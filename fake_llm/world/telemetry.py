@@ -1,7 +1,8 @@
 """What responders see: traces, rolling metrics over the drill clock, a sampling judge, alerts.
 
-Telemetry wires the three together for one world: every answer is kept as a trace, maybe judged,
-and counted in the window; every recorded tick is kept as history and checked by the alerts.
+Telemetry wires the three together for one world: every answer is kept as a trace (the latest
+``MAX_TRACES``, with their verdicts: a drill's hour is 70,000 answers), maybe judged, and counted in
+the window; every recorded tick is kept as history and checked by the alerts.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ class Telemetry:
     def record(self, answer: Answer) -> bool | None:
         """Keep the trace and its metrics row; returns the judge's verdict if it was sampled."""
         self.traces[answer.trace_id] = answer
-        if len(self.traces) > MAX_TRACES:
-            self.traces.popitem(last=False)
+        if len(self.traces) > MAX_TRACES:  # a forgotten trace's verdict goes with it: nobody can look it up
+            gone, _ = self.traces.popitem(last=False)
+            self.judgements.pop(gone, None)
         self.judge.sample_rate, self.judge.noise = self.judge_rate, self.judge_noise  # tunable at run time
         verdict = self.judge.grade(answer)
         if verdict is not None:

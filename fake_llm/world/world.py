@@ -70,6 +70,7 @@ class World:
         self.status_page = StatusPage(seed=seed, settings=self.config.status_page)
         self.extra_questions: dict[str, list[GoldenQuestion]] = {}  # topics the knowledge base lacks
         self._requests = 0
+        self._asked = 0
         self._probes = 0
         self._by_text = {q.text.lower(): q for q in self.kb.golden}
         self._by_topic: dict[str, list[GoldenQuestion]] = {}
@@ -102,7 +103,8 @@ class World:
         return rng.choice(self._by_topic[rng.choices(topics, weights)[0]])
 
     def ask(self, *, user: str, segment: str, question: GoldenQuestion, trace_id: str | None = None) -> Answer:
-        trace_id = trace_id or f"tr-{self.seed:x}-{len(self.telemetry.traces) + 1:06d}"
+        self._asked += 1  # not len(traces): that stops growing at MAX_TRACES, and ids would repeat
+        trace_id = trace_id or f"tr-{self.seed:x}-{self._asked:06d}"
         answer = self.feature.ask(trace_id=trace_id, t_s=self.now_s(), user=user, segment=segment, question=question)
         self.telemetry.record(answer)
         return answer

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from fake_llm.world.alerts import MIN_JUDGED, AlertChange, Alerts, Thresholds
 from fake_llm.world.feature import Answer
 from fake_llm.world.judge import Judge
@@ -98,3 +100,15 @@ def test_quiet_windows_page_no_one() -> None:
     alerts = Alerts()
     alerts.evaluate(tick(10, requests=3, error_rate=1.0, refusal_rate=1.0, p99_ms=60_000))
     assert not alerts.firing
+
+
+def test_the_latest_traces_are_kept_and_a_forgotten_traces_verdict_goes_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fake_llm.world.telemetry as telemetry_module
+    from fake_llm.world.telemetry import Telemetry
+
+    monkeypatch.setattr(telemetry_module, "MAX_TRACES", 10)
+    telemetry = Telemetry(judge_rate=1.0, judge_noise=0.0)
+    for i in range(25):
+        telemetry.record(answer(i))
+    assert list(telemetry.traces) == [f"tr-{i}" for i in range(15, 25)]
+    assert set(telemetry.judgements) == set(telemetry.traces)

@@ -122,3 +122,16 @@ def test_an_unknown_topic_in_the_mix_is_named() -> None:
 
     with pytest.raises(FakeLLMError, match="unknown topics \\['weather'\\]"):
         World(WorldConfig(topic_weights=(("weather", 1.0),)), seed=1)
+
+
+def test_trace_ids_stay_distinct_after_the_oldest_traces_are_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
+    import fake_llm.world.telemetry as telemetry_module
+
+    monkeypatch.setattr(telemetry_module, "MAX_TRACES", 5)
+    world = World(seed=3)
+    rng = random.Random(0)
+    ids = []
+    for _ in range(12):
+        user, segment, question = world.next_request(rng)
+        ids.append(world.ask(user=user, segment=segment, question=question).trace_id)
+    assert len(set(ids)) == 12 and list(world.telemetry.traces) == ids[-5:]
