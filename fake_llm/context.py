@@ -75,8 +75,9 @@ class Prompt:
 
 @lru_cache(maxsize=16384)
 def stem(word: str) -> str:
-    """Memoised for ordinary words only (see ``_terms``): numbers, prices and ids are new in
-    almost every request, and kept here they grew the server's memory for hours."""
+    """Memoised for ordinary words only (see ``_terms``): numbers, prices and ids (``a-3019``,
+    which starts with a letter) are new in almost every request, and kept here they grew the
+    server's memory for hours."""
     return _stem_once(word)
 
 
@@ -103,8 +104,8 @@ def _terms(text: str) -> tuple[str, ...]:
     hit = _TERMS.get(text)
     if hit is not None:
         return hit
-    found = tuple([w if len(w) > 40 else stem(w) if w[0].isalpha() else _stem_once(w)  # long words as they are
-                   for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])
+    found = tuple([w if len(w) > 40 else stem(w) if w[0].isalpha() and w[-1].isalpha() else _stem_once(w)
+                   for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])  # long words as they are
     _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
     return found
 

@@ -10,10 +10,15 @@ With ``admit_on_second``, a key is kept only the second time it is put: most tex
 (a new question, a counter in a prompt) never come back, and keeping each one cost a put, an
 eviction and its memory until the budget was full, so RSS crept up for a long while before it
 settled. The keys on probation are remembered by hash only, at most ``PROBATION_KEPT`` of them.
+A key put twice within one request (``new_request`` and ``end_request`` mark it, per thread) has not
+come back: a new question's text is counted for the limit check and again for usage, its terms
+read for retrieval and again for the answer, and admitting those kept one-off texts until the
+budget filled, some 100,000 requests into a soak.
 """
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -24,6 +29,20 @@ V = TypeVar("V")
 
 DEFAULT_OVERHEAD_BYTES = 200  # the dict slot, the key tuple and the value object themselves
 PROBATION_KEPT = 8_192  # hashes of keys put once (about 80 bytes each)
+
+
+_requests = itertools.count(1)
+_request = threading.local()  # .n: the number of the request this thread is serving (0: none yet)
+
+
+def new_request() -> None:
+    """A request begins on this thread: what it puts twice is still on probation after it."""
+    _request.n = next(_requests)
+
+
+def end_request() -> None:
+    """The request is over: puts outside any request count every time, as they always did."""
+    _request.n = 0
 
 
 class ByteBudgetLRU(Generic[K, V]):
@@ -39,7 +58,7 @@ class ByteBudgetLRU(Generic[K, V]):
         self._data: OrderedDict[K, tuple[V, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
-        self._probation: dict[int, None] | None = {} if admit_on_second else None
+        self._probation: dict[int, int] | None = {} if admit_on_second else None  # hash -> request
 
     @property
     def bytes(self) -> int:
@@ -68,10 +87,14 @@ class ByteBudgetLRU(Generic[K, V]):
             probation = self._probation
             if probation is not None and key not in self._data:
                 h = hash(key)
-                if h not in probation:
-                    probation[h] = None
+                now = getattr(_request, "n", 0)
+                first = probation.get(h)
+                if first is None:
+                    probation[h] = now
                     if len(probation) > PROBATION_KEPT:
                         del probation[next(iter(probation))]
+                    return False
+                if now and first == now:  # again within the request that brought it: not back yet
                     return False
                 del probation[h]
             old = self._data.pop(key, None)

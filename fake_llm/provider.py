@@ -20,7 +20,7 @@ from fake_llm.catalog import Catalog
 from fake_llm.embeddings import embed_for, to_base64
 from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
-from fake_llm.memo import ByteBudgetLRU
+from fake_llm.memo import ByteBudgetLRU, end_request, new_request
 from fake_llm.model import generate
 from fake_llm.prompt_cache import MIN_CACHED_TOKENS, NO_CACHE, OPENAI_STEP, CacheUse, PromptCache
 from fake_llm.replay import ReplayCache, Template, fill, template_of
@@ -127,12 +127,23 @@ class Provider:
 
     def handle(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes) -> ProviderResult:
         """Answer one POST to ``route``; every failure is a result in the flavour's own envelope."""
-        return self._handle(flavour, route, headers, body, self._next_id())
+        new_request()
+        try:
+            return self._handle(flavour, route, headers, body, self._next_id())
+        finally:
+            end_request()
 
     def handle_http(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes) -> ProviderResult:
         """``handle`` for the HTTP server, which needs only the bytes of the answer: while nothing
         can change an answer (no fault configured, no exchange observer), a request answered
         before is answered again from its template (``fake_llm.replay``), ids and time filled in."""
+        new_request()
+        try:
+            return self._handle_http(flavour, route, headers, body)
+        finally:
+            end_request()
+
+    def _handle_http(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes) -> ProviderResult:
         rid = self._next_id()
         if self.on_exchange is not None or not getattr(self.hooks, "idle", False):
             self.replay.clear()  # whatever a fault may have changed is not served from before it

@@ -1,5 +1,6 @@
 """Caches are bounded by bytes, so memory given to big requests comes back: the model's memoised
-replies, the memoised terms of texts, and the provider's count of requests it has seen."""
+replies, the memoised terms of texts, and the provider's count of requests it has seen; and what
+one request alone brings (a new question, an order id) is not kept at all."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import json
 import pytest
 
 from fake_llm import Provider, model
-from fake_llm.context import _TERMS, terms
+from fake_llm.context import _TERMS, stem, terms
 from fake_llm.hooks import Flavour
-from fake_llm.memo import ByteBudgetLRU
+from fake_llm.memo import ByteBudgetLRU, new_request
 from fake_llm.model import _REPLIES
 from fake_llm.provider import SEEN_KEPT
+from fake_llm.tokens import _COUNTS
 
 AUTH = {"authorization": "Bearer sk-test"}
 
@@ -90,3 +92,30 @@ def test_the_count_of_requests_seen_is_kept_for_a_bounded_number_of_distinct_req
     assert provider._request_key(b"body again", 0).endswith("#1r0")
     assert provider._request_key(b"body again", 0).endswith("#2r0")
     assert provider._request_key(b"body again", 1).endswith("#2r1")  # a retry is the same request
+
+
+def test_a_key_put_twice_within_one_request_has_not_come_back() -> None:
+    cache: ByteBudgetLRU[str, str] = ByteBudgetLRU(10_000, admit_on_second=True)
+    new_request()
+    assert not cache.put("new question", "x", 10)
+    assert not cache.put("new question", "x", 10)  # counted again by the same request
+    new_request()
+    assert cache.put("new question", "x", 10)  # a later request asks it again: kept
+
+
+def test_one_off_chats_leave_nothing_in_the_memos_of_terms_and_token_counts() -> None:
+    provider = Provider()
+    for i in range(3):  # what every chat shares (the system prompt) is kept from its second request
+        _chat_with_system(provider, f"Customer {i} asks about refunds after 30 days: what do we say?")
+    terms_before, counts_before, words_before = len(_TERMS), len(_COUNTS), stem.cache_info().currsize
+    for i in range(3, 40):
+        assert _chat_with_system(provider, f"Customer {i} asks where order A-{i} is: what do we say?") == 200
+    assert (len(_TERMS), len(_COUNTS)) == (terms_before, counts_before)
+    assert stem.cache_info().currsize - words_before <= 2  # "where" and "is" at most, never an order id
+
+
+def _chat_with_system(provider: Provider, question: str) -> int:
+    system = "Answer from the context. [doc:kb-1] Refunds are accepted within 30 days of purchase, by email."
+    body = json.dumps({"model": "gpt-4o-mini", "messages": [{"role": "system", "content": system},
+                                                            {"role": "user", "content": question}]}).encode()
+    return provider.handle(Flavour.OPENAI, "/v1/chat/completions", AUTH, body).status
