@@ -102,11 +102,23 @@ def _bare(port: int) -> contextlib.AbstractContextManager[object]:
     return server_process([sys.executable, __file__, "--serve-bare", str(port)], port, cwd=ROOT)
 
 
+# ``firedrill serve`` under cProfile. uvicorn re-raises the SIGTERM that stopped it once it has shut
+# down, and SIGTERM's default action ends the process before cProfile writes anything: raised as
+# KeyboardInterrupt instead, it unwinds through the CLI's exit and the profile is written.
+_PROFILED = """\
+import cProfile, signal, sys
+signal.signal(signal.SIGTERM, signal.default_int_handler)
+out, sys.argv = sys.argv[1], ["firedrill", *sys.argv[2:]]
+from chaos.cli import main
+cProfile.run("main()", out)
+"""
+
+
 def _firedrill(profile_dir: Path | None) -> Callable[[int], contextlib.AbstractContextManager[object]]:
     def start(port: int) -> contextlib.AbstractContextManager[object]:
         argv = firedrill_serve_argv(port)
-        if profile_dir is not None:  # sampling profile of the server while wrk drives it
-            argv = [sys.executable, "-m", "cProfile", "-o", str(profile_dir / f"serve-{port}.prof"), *argv[1:]]
+        if profile_dir is not None:  # a profile of the server while wrk drives it
+            argv = [sys.executable, "-c", _PROFILED, str(profile_dir / f"serve-{port}.prof"), *argv[3:]]
         return server_process(argv, port, cwd=ROOT)
     return start
 

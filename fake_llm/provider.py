@@ -11,6 +11,7 @@ import hashlib
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -94,7 +95,7 @@ class Provider:
     chat_store: ResponseStore = field(default_factory=ResponseStore, repr=False)  # chat with store: true
     prompt_cache: PromptCache = field(default_factory=PromptCache, repr=False)
     replay: ReplayCache = field(default_factory=ReplayCache, repr=False)
-    _seen: dict[str, int] = field(default_factory=dict, repr=False)
+    _seen: OrderedDict[str, int] = field(default_factory=OrderedDict, repr=False)  # FIFO: see fake_llm.memo
     _parsed: ByteBudgetLRU[bytes, tuple[str, ModelRequest, dict[str, Any]]] = field(
         default_factory=lambda: ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024), repr=False)
     _counter: int = field(default=0, repr=False)
@@ -120,7 +121,7 @@ class Provider:
                 nth += 1
             seen[canonical] = nth  # to the end: the least recently seen go first
             if len(seen) > SEEN_KEPT:
-                del seen[next(iter(seen))]
+                seen.popitem(last=False)
         return f"{canonical}#{max(nth, 1)}r{retry}"
 
     # --- entry points ------------------------------------------------------------------
