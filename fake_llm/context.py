@@ -187,9 +187,11 @@ def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
 
 def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
     """Context sentences by how much of the question they answer, best first (stable order)."""
-    wanted = set(terms(question))
+    wanted = set(_terms(question))
+    if not wanted:
+        return []
     sentences = [(s, p.doc_id, bag) for p in passages for s, bag in _sentences(p.text)]
-    if not sentences or not wanted:
+    if not sentences:
         return []
     shared = [wanted & bag for _, _, bag in sentences]
     df = dict.fromkeys(wanted, 0)
@@ -199,8 +201,13 @@ def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
     n = len(sentences)
     weight = {t: math.log(1 + n / (1 + df[t])) + 0.5 for t in wanted}
     total = sum(weight.values())
-    scored = [
-        Candidate(s, doc, sum(weight[t] for t in common) / total)
-        for (s, doc, _), common in zip(sentences, shared, strict=True)
-    ]
-    return sorted((c for c in scored if c.coverage > 0), key=lambda c: -c.coverage)
+    get = weight.__getitem__
+    # every weight is above 0.5: a sentence sharing a term has a coverage above 0, and only those are kept
+    scored = [Candidate(s, doc, sum(map(get, common)) / total)
+              for (s, doc, _), common in zip(sentences, shared, strict=True) if common]
+    scored.sort(key=_less_covered)
+    return scored
+
+
+def _less_covered(c: Candidate) -> float:
+    return -c.coverage

@@ -53,6 +53,11 @@ def _retry_count(headers: Mapping[str, str]) -> int:
     return int(value) if value.isdigit() else 0
 
 
+def _digest(raw: bytes) -> str:
+    """A request's identity by its bytes, worked out once per request (three stages ask for it)."""
+    return hashlib.blake2b(raw, digest_size=12).hexdigest()
+
+
 def _with_version(request: ModelRequest, version: str) -> ModelRequest:
     """``replace(request, model_version=version)`` without its generic field walk (the request is
     frozen and has no ``__post_init__``: a copy of its fields is the same request)."""
@@ -109,11 +114,11 @@ class Provider:
             n = self._counter
         return hashlib.blake2b(f"{self.seed}:{n}".encode(), digest_size=12).hexdigest()
 
-    def _request_key(self, raw: bytes, retry: int) -> str:
+    def _request_key(self, raw: bytes, retry: int, digest: str | None = None) -> str:
         """Which request this is: a digest of its bytes as sent (an SDK resends the same bytes)
         and how many times those bytes came before, so a repeat can meet a fault the first
         missed. The counts are kept for the last ``SEEN_KEPT`` distinct requests only."""
-        canonical = hashlib.blake2b(raw, digest_size=12).hexdigest()
+        canonical = digest if digest is not None else _digest(raw)
         with self._lock:
             seen = self._seen
             nth = seen.pop(canonical, 0)
@@ -152,15 +157,16 @@ class Provider:
         if route not in REPLAYABLE_ROUTES:
             return self._handle(flavour, route, headers, body, rid)
         template = self.replay.get(flavour, route, body)
+        digest = _digest(body)
         if template is not None:
             lower = {k.lower(): v for k, v in headers.items()}
             if self._authorised(flavour, lower):
-                self._request_key(body, _retry_count(lower))  # counted as the full path counts it
+                self._request_key(body, _retry_count(lower), digest)  # counted as the full path counts it
                 return self._replayed(template, flavour, rid)
         # Templated from its second sight on: cutting and storing the answer to every request
         # that never comes back cost a tenth of a distinct request (the count is _request_key's).
-        seen_before = hashlib.blake2b(body, digest_size=12).hexdigest() in self._seen
-        result = self._handle(flavour, route, headers, body, rid)
+        seen_before = digest in self._seen
+        result = self._handle(flavour, route, headers, body, rid, digest)
         if seen_before and result.replayable and result.status == 200 and result.created is not None:
             made = template_of(result.status, result.headers, result.body, result.frames, result.latency_s,
                                rid, result.created)
@@ -182,7 +188,7 @@ class Provider:
                               raw_headers=raw)
 
     def _handle(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: bytes,
-                rid: str) -> ProviderResult:
+                rid: str, digest: str | None = None) -> ProviderResult:
         request_id = ("req_" if flavour is Flavour.OPENAI else "req_01") + rid
         lower = {k.lower(): v for k, v in headers.items()}
         try:
@@ -199,7 +205,7 @@ class Provider:
                 return self._input_tokens(parsed, request_id)
             if route == COMPACT_ROUTE:
                 return self._compact(parsed, request_id)
-            return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body)
+            return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body, digest=digest)
         except UnknownModel as exc:
             # Anthropic names the model and nothing else; OpenAI says it may be a matter of access
             message = f"model: {exc.name}" if flavour is Flavour.ANTHROPIC else str(exc)
@@ -362,7 +368,8 @@ class Provider:
         return result
 
     def _generate(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: dict[str, Any],
-                  request_id: str, rid: str, *, raw: bytes) -> ProviderResult:
+                  request_id: str, rid: str, *, raw: bytes, digest: str | None = None) -> ProviderResult:
+        digest = digest if digest is not None else _digest(raw)
         if flavour is Flavour.ANTHROPIC:
             checks.messages(body)
             model, request, options = anthropic.parse_messages(body)
@@ -370,14 +377,14 @@ class Provider:
             checks.responses(body)
             model, request, options = responses.parse(body, self._history(body.get("previous_response_id")))
         else:
-            model, request, options = self._chat_request(body, raw)
+            model, request, options = self._chat_request(body, raw, digest)
         profile = self.catalog.resolve(model)
         kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
         checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
         checks.context_window(kind, [m.content for m in request.messages], profile.context_window)
         retry = _retry_count(headers)
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
-        info = RequestInfo(key=self._request_key(raw, retry), flavour=flavour, route=route, model=model,
+        info = RequestInfo(key=self._request_key(raw, retry, digest), flavour=flavour, route=route, model=model,
                            headers=headers, text=question, segment=headers.get("x-firedrill-segment"),
                            topic=headers.get("x-firedrill-topic"), model_version=profile.version,
                            model_family=profile.family)
@@ -451,7 +458,7 @@ class Provider:
             self.on_exchange(ex, result)
         return result
 
-    def _chat_request(self, body: dict[str, Any], raw: bytes) -> tuple[str, ModelRequest, dict[str, Any]]:
+    def _chat_request(self, body: dict[str, Any], raw: bytes, digest: str) -> tuple[str, ModelRequest, dict[str, Any]]:
         """``checks.chat`` and ``openai.parse_chat``, memoised by the request's bytes once they
         have come twice: both are pure functions of them, and the drill world sends the same few
         hundred bodies thousands of times. Only requests with nothing mutable inside (no tools,
@@ -462,7 +469,7 @@ class Provider:
         checks.chat(body)
         model, request, options = openai.parse_chat(body)
         if (not request.tools and request.json_schema is None and not any(m.tool_calls for m in request.messages)
-                and hashlib.blake2b(raw, digest_size=12).hexdigest() in self._seen):
+                and digest in self._seen):
             self._parsed.put(raw, (model, request, dict(options)), 3 * len(raw))
         return model, request, options
 
