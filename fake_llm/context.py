@@ -23,6 +23,8 @@ JSON_ANSWER = "Respond in JSON"
 CITE = "Cite sources"
 DETAILED = "Be detailed"
 DIRECTIVES = (GROUNDED, UNGROUNDED, JSON_ANSWER, CITE, DETAILED)
+_LOWERED = {d: d.lower() for d in DIRECTIVES}
+_DIRECTIVES_LOWERED = tuple(_LOWERED.values())
 
 _PASSAGE = re.compile(r"^\s*\[doc:(?P<id>[^\s\]]+)(?:\s+updated:(?P<updated>[^\]\s]+))?\]\s*(?P<text>.+)$")
 _WORD = re.compile(r"[a-z0-9$%][a-z0-9$%.,:/-]*[a-z0-9%]|[a-z0-9$%]")
@@ -70,7 +72,7 @@ class Prompt:
     question: str
 
     def has(self, directive: str) -> bool:
-        return directive.lower() in self.directives
+        return (_LOWERED.get(directive) or directive.lower()) in self.directives
 
 
 @lru_cache(maxsize=16384)
@@ -104,8 +106,9 @@ def _terms(text: str) -> tuple[str, ...]:
     hit = _TERMS.get(text)
     if hit is not None:
         return hit
-    found = tuple([w if len(w) > 40 else stem(w) if w[0].isalpha() and w[-1].isalpha() else _stem_once(w)
-                   for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])  # long words as they are
+    # long words as they are; so is a word ending in a digit or "%" (every suffix and synonym ends in a letter)
+    found = tuple([w if len(w) > 40 or not w[-1].isalpha() else stem(w) if w[0].isalpha() else _stem_once(w)
+                   for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])
     _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
     return found
 
@@ -131,11 +134,11 @@ def _read(content: str, system: bool) -> _Read:
     if hit is not None:
         return hit
     lowered = content.lower()
-    directives = frozenset(d.lower() for d in DIRECTIVES if d.lower() in lowered)
+    directives = frozenset([d for d in _DIRECTIVES_LOWERED if d in lowered])
     passages: list[Passage] = []
     rest: list[str] = []
     if "[doc:" not in content:  # no passage line (the common question): no pattern to try per line
-        rest = [ln.strip() for ln in content.splitlines() if ln.strip()]
+        rest = [ln for ln in map(str.strip, content.splitlines()) if ln]
     else:
         for line in content.splitlines():
             if match := _PASSAGE.match(line):
@@ -144,7 +147,7 @@ def _read(content: str, system: bool) -> _Read:
                 rest.append(line.strip())
     question = ""
     if system:
-        plain = [ln for ln in rest if not any(d.lower() in ln.lower() for d in DIRECTIVES)]
+        plain = [ln for ln in rest if not any(d in ln.lower() for d in _DIRECTIVES_LOWERED)]
         passages.extend(Passage(ln) for ln in plain)
     else:
         asked = [ln for ln in rest if ln.lower().startswith("question:")]

@@ -149,7 +149,24 @@ def _copy(reply: ModelReply) -> ModelReply:
     return out
 
 
-_Key = tuple[Any, ...]
+class _Key:
+    """A memo key that hashes once. A tuple's hash is not kept, and one lookup and one put hash
+    the key up to five times: each time the model profile's generated ``__hash__`` (two dozen
+    fields, in Python) and every message (a tool call's hash is a JSON dump) ran again."""
+
+    __slots__ = ("fields", "_hash")
+
+    def __init__(self, fields: tuple[Any, ...]) -> None:
+        self.fields = fields
+        self._hash = hash(fields)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self._hash == other._hash and self.fields == other.fields
+
+
 _REPLIES: ByteBudgetLRU[_Key, ModelReply] = ByteBudgetLRU(
     8 * 1024 * 1024, max_entry_bytes=256 * 1024, entry_overhead_bytes=2048, admit_on_second=True)
 
@@ -160,8 +177,8 @@ _OTHER_FIELDS = operator.itemgetter(*(f.name for f in dataclasses.fields(ModelRe
 def _memo_key(request: ModelRequest, profile: ModelProfile, seed: int | None) -> _Key:
     """Every field of the request as plain tuples: hashed and compared in C, where the frozen
     dataclasses' generated ``__hash__``/``__eq__`` ran in Python per message on every lookup."""
-    return (profile, seed, tuple([tuple(m.__dict__.values()) for m in request.messages]),
-            _OTHER_FIELDS(request.__dict__))
+    return _Key((profile, seed, tuple([tuple(m.__dict__.values()) for m in request.messages]),
+                 _OTHER_FIELDS(request.__dict__)))
 
 
 def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:

@@ -96,8 +96,7 @@ class EventStream(Response):
         self.status_code = status
         self.background = None
         self.body = b"".join(f.data for f in frames)
-        self.raw_headers = raw_headers if raw_headers is not None else [
-            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        self.raw_headers = raw_headers if raw_headers is not None else _raw_headers(headers)
         if "content-type" not in headers:
             self.raw_headers.append((b"content-type", b"text/event-stream"))
 
@@ -165,6 +164,22 @@ def _headers_of(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
 
 
+_NAMES: dict[str, bytes] = {}  # header name -> its lower-cased bytes: a few dozen names, every answer has eleven
+
+
+def _raw_headers(headers: dict[str, str]) -> list[tuple[bytes, bytes]]:
+    names = _NAMES
+    out = []
+    for k, v in headers.items():
+        name = names.get(k)
+        if name is None:
+            name = k.lower().encode("latin-1")
+            if len(names) < 256:  # names a fault makes up are encoded each time, never kept
+                names[k] = name
+        out.append((name, v.encode("latin-1")))
+    return out
+
+
 class JsonAnswer(Response):
     """A whole answer with the provider's headers, encoded once, as ``Response`` would encode them
     (its ``init_headers`` re-lowercased and re-scanned the eleven headers of every answer)."""
@@ -174,12 +189,11 @@ class JsonAnswer(Response):
         self.status_code = status
         self.background = None
         self.body = body
-        raw = raw_headers if raw_headers is not None else [
-            (k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
-        lowered = {k.lower() for k in headers}
-        if "content-length" not in lowered and not (status < 200 or status in (204, 304)):
-            raw.append((b"content-length", str(len(body)).encode("latin-1")))
-        if "content-type" not in lowered:
+        raw = raw_headers if raw_headers is not None else _raw_headers(headers)
+        names = {name for name, _ in raw}
+        if b"content-length" not in names and not (status < 200 or status in (204, 304)):
+            raw.append((b"content-length", b"%d" % len(body)))
+        if b"content-type" not in names:
             raw.append((b"content-type", b"application/json"))
         self.raw_headers = raw
 

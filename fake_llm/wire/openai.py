@@ -57,7 +57,8 @@ def tool_arguments(raw: Any) -> dict[str, Any]:
 def _chat_message(m: dict[str, Any], i: int) -> Message:
     """One chat message onto the neutral form: assistant tool calls and tool results kept as such."""
     role = _ROLES[m["role"]]
-    text = text_of(m.get("content"), f"messages[{i}].content")
+    content = m.get("content")
+    text = content if isinstance(content, str) else text_of(content, f"messages[{i}].content")
     if role is Role.TOOL:
         call_id = m.get("tool_call_id")
         return Message(role, text, tool_call_id=call_id if isinstance(call_id, str) else None,
