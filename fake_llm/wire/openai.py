@@ -73,6 +73,11 @@ def _chat_message(m: dict[str, Any], i: int) -> Message:
     return Message(role, text, tool_calls=tuple(calls))
 
 
+_TYPED: tuple[tuple[str, type | tuple[type, ...], str], ...] = (
+    ("stream", bool, "boolean"), ("n", int, "integer"), ("seed", int, "integer"),
+    ("temperature", (int, float), "number"))
+
+
 def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]:
     """(requested model, the neutral request, wire options) or InvalidRequest naming the field."""
     model = need(body, "model", str, required=True)
@@ -118,10 +123,9 @@ def parse_chat(body: dict[str, Any]) -> tuple[str, ModelRequest, dict[str, Any]]
     max_tokens = need(body, "max_completion_tokens", int, what="integer")
     if max_tokens is None:
         max_tokens = need(body, "max_tokens", int, what="integer")
-    need(body, "stream", bool, what="boolean")
-    need(body, "n", int, what="integer")
-    need(body, "seed", int, what="integer")
-    need(body, "temperature", (int, float), what="number")
+    for name, kind, what in _TYPED:
+        if body.get(name) is not None:  # absent, the common case: no call
+            need(body, name, kind, what=what)
     options = {
         "stream": bool(body.get("stream")),
         "include_usage": bool((body.get("stream_options") or {}).get("include_usage")),
@@ -252,8 +256,8 @@ def stream_chat(reply: ModelReply, *, completion_id: str, created: int, include_
             if k >= len(lane):
                 continue
             delta, finish, logprobs, delay_s = lane[k]
-            rest = (b',"delta":' + dumps(delta) + b',"logprobs":' + dumps(logprobs) + b',"finish_reason":'
-                    + dumps(finish) + tail)
+            rest = (b',"delta":' + dumps(delta) + b',"logprobs":' + (b"null" if logprobs is None else dumps(logprobs))
+                    + b',"finish_reason":' + (b"null" if finish is None else dumps(finish)) + tail)
             frames.append(Frame(before_index + b"%d" % index + rest, delay_s=delay_s if first else 0.0))
             first = False
     if include_usage:
