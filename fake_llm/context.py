@@ -14,7 +14,7 @@ from functools import lru_cache
 
 from fake_llm import textscan
 from fake_llm.memo import ByteBudgetLRU
-from fake_llm.types import Message, Role
+from fake_llm.types import Message, Role, quick_init
 
 # Prompt directives the model honours, matched case-insensitively anywhere in the system prompt.
 GROUNDED = "Answer only from the context"
@@ -51,6 +51,7 @@ _SYNONYMS = {
 }
 
 
+@quick_init
 @dataclass(frozen=True)
 class Passage:
     text: str
@@ -58,6 +59,7 @@ class Passage:
     updated: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True)
 class Candidate:
     sentence: str
@@ -65,6 +67,7 @@ class Candidate:
     coverage: float  # share of the question's weighted terms the sentence contains
 
 
+@quick_init
 @dataclass(frozen=True)
 class Prompt:
     directives: frozenset[str]
@@ -113,6 +116,7 @@ def _terms(text: str) -> tuple[str, ...]:
     return found
 
 
+@quick_init
 @dataclass(frozen=True)
 class _Read:
     """What one message contributes to a prompt, worked out once per distinct text."""

@@ -16,10 +16,42 @@ How each wire maps an agent loop onto ``Message`` (the contract the model core r
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def quick_init(cls: type[T]) -> type[T]:
+    """A frozen dataclass whose ``__init__`` sets every field in one step.
+
+    The generated one calls ``object.__setattr__`` once per field (frozen forbids plain
+    assignment), three times the cost of a plain dataclass: a distinct request builds a dozen
+    of these (its messages, the request, the prompt read, candidate sentences). The same
+    signature and defaults; only fields with plain defaults (no factories, no ``init=False``).
+    """
+    params, values, defaults = [], [], {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if not f.init or f.kw_only or f.default_factory is not dataclasses.MISSING:
+            raise TypeError(f"quick_init: {cls.__name__}.{f.name} needs the generated __init__")
+        if f.default is dataclasses.MISSING:
+            params.append(f.name)
+        else:
+            defaults[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        values.append(f"{f.name!r}: {f.name}")
+    source = (f"def __init__(self, {', '.join(params)}):\n"
+              f"    _set(self, '__dict__', {{{', '.join(values)}}})\n")
+    namespace: dict[str, Any] = {"_set": object.__setattr__, **defaults}
+    exec(source, namespace)  # noqa: S102 - built from the class's own field names, as dataclasses does
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__  # type: ignore[misc]
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
 
 
 class Role(StrEnum):
@@ -61,6 +93,7 @@ class ToolCall:
         return hash((self.id, self.name, json.dumps(self.arguments, sort_keys=True, default=str)))
 
 
+@quick_init
 @dataclass(frozen=True)
 class Message:
     role: Role
@@ -86,6 +119,7 @@ class TokenLogprob:
     top: tuple[tuple[str, float], ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class ModelRequest:
     model_version: str  # a dated version from the catalogue, aliases already resolved
