@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import signal
 import sys
 import time
+from typing import Any
 
 import click
 from rich.console import Console
@@ -224,12 +226,37 @@ FACILITATOR_VERBS = {
 }
 
 
+def _said(verb: str, r: dict[str, Any]) -> str:
+    """What a facilitator control did, in the same one-line voice as the responders' commands."""
+    if verb == "pause":
+        return f"{r['paused_at']} drill paused: the clock is stopped for everyone (firedrill drill resume goes on)"
+    if verb == "resume":
+        return f"{r['resumed_at']} drill resumed: the clock runs again"
+    if verb == "page":
+        return f"{r['at']} the team was paged by hand with the scenario's page"
+    if verb == "end":
+        if "drill_id" not in r:
+            return "the drill had already ended"
+        return f"{r['at']} drill {r['drill_id']} ended; next: firedrill score {r['drill_id']}"
+    truth = r.get("ground_truth") or {}
+    width = max((len(k) for k in truth), default=0)
+    lines = [f"ground truth of {r.get('scenario')} (facilitator only: do not show responders)"]
+    lines += [f"  {k:<{width}}  {', '.join(map(str, v)) if isinstance(v, list) else v}" for k, v in truth.items()]
+    if notes := (r.get("facilitator_notes") or "").strip():
+        lines += ["facilitator notes:", *(f"  {line}" for line in notes.splitlines())]
+    return "\n".join(lines)
+
+
 def _facilitator(verb: str, method: str = "POST") -> None:
     @drill.command(verb, help=FACILITATOR_VERBS[verb])
+    @click.option("--json", "as_json", is_flag=True, help="Print the server's JSON answer (for scripts).")
     @facilitator_options
-    def command(url: str, token: str) -> None:
+    def command(as_json: bool, url: str, token: str) -> None:
         result = call(method, url, f"/drill/{verb}", token)
-        Console().print_json(data=result)
+        if as_json:
+            click.echo(json.dumps(result, indent=2, sort_keys=True))
+        else:
+            click.echo(_said(verb, result))
 
 
 for _verb, _method in (("pause", "POST"), ("resume", "POST"), ("end", "POST"), ("page", "POST"), ("reveal", "GET")):

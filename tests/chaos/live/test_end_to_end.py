@@ -3,6 +3,7 @@ page → look → contain → declare → mitigate → end, then scored from the
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -85,10 +86,16 @@ def test_responders_cannot_use_facilitator_controls_or_see_the_answer(live: Live
     assert cli("drill", "pause", *conn) != 0
     assert cli("fault", "list", *conn) != 0
     assert cli("status", "--url", live.url, "--token", "wrong") != 0
+    capsys.readouterr()
     assert cli("drill", "pause", "--url", live.url, "--token", "fac-token") == 0
+    assert "drill paused: the clock is stopped" in capsys.readouterr().out
     assert cli("drill", "resume", "--url", live.url, "--token", "fac-token") == 0
+    assert "drill resumed" in capsys.readouterr().out
     assert cli("drill", "reveal", "--url", live.url, "--token", "fac-token") == 0
-    assert '"cause": "prompt"' in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "ground truth of onboarding" in out and "cause" in out and "prompt" in out
+    assert cli("drill", "reveal", "--json", "--url", live.url, "--token", "fac-token") == 0
+    assert json.loads(capsys.readouterr().out)["ground_truth"]["cause"] == "prompt"
     assert cli("drill", "inject", "outage", "--param", "status=502", "--url", live.url, "--token", "fac-token") == 0
     assert "injected" in capsys.readouterr().out
     assert any(f.type == "outage" for f in live.drill.engine.list())
