@@ -15,6 +15,7 @@ from typing import Any
 from chaos.clock import clock_label
 from chaos.events import RUNNER, WORLD, Event, EventKind
 from chaos.roster import Role
+from fake_llm.world.alerts import shown
 
 ROOM_KINDS = (
     EventKind.PAGE, EventKind.ALERT_FIRED, EventKind.ALERT_RESOLVED, EventKind.CHANGE, EventKind.ACTION,
@@ -60,7 +61,8 @@ def describe(e: Event) -> str:
         case EventKind.PAGE:
             return f"PAGE ({d.get('alert', '')}): {d.get('summary', '')}"
         case EventKind.ALERT_FIRED:
-            return f"alert {d['alert']} firing: {d['value']:.3g} against a threshold of {d['threshold']:.3g}"
+            return (f"alert {d['alert']} firing: {shown(d['alert'], d['value'])} against a threshold of "
+                    f"{shown(d['alert'], d['threshold'])}")
         case EventKind.ALERT_RESOLVED:
             return f"alert {d['alert']} resolved"
         case EventKind.CHANGE:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from chaos.clock import ClockState, clock_label
+from fake_llm.world.alerts import shown as alert_shown
 from fake_llm.world.changelog import Change
 from fake_llm.world.feature import Answer, _date
 
@@ -86,6 +87,12 @@ class DrillSnapshot:
     world: World
 
 
+def _sig(v: float | None) -> float | None:
+    """Four significant digits, not four decimals: a cheap model's cost per request ($0.00005) must not
+    chart as zero."""
+    return None if v is None else float(f"{v:.4g}")
+
+
 def status_view(snap: DrillSnapshot) -> dict[str, Any]:
     world = snap.world
     history = world.telemetry.history[-SPARK_POINTS:]
@@ -98,12 +105,14 @@ def status_view(snap: DrillSnapshot) -> dict[str, Any]:
         "t_s": round(snap.t_s, 1), "paged": snap.paged, "state": snap.state.value,
         "ended": snap.state is ClockState.ENDED, "paused": snap.state is ClockState.PAUSED,
         "metrics": latest,
-        "series": {key: [None if getattr(m, key) is None else round(getattr(m, key), 4) for m in history]
-                   for key in ("t_s", "request_rate", "error_rate", "p99_ms", "quality", "refusal_rate",
+        "series": {"t_s": [round(m.t_s, 1) for m in history],
+                   **{key: [_sig(getattr(m, key)) for m in history]
+                   for key in ("request_rate", "error_rate", "p99_ms", "quality", "refusal_rate",
                                "cost_per_min", "avg_context_tokens", "avg_output_tokens", "cost_per_request",
-                               "quality_5m")},
-        "alerts": [{"alert": a.alert, "since": clock_label(a.t_s), "value": round(a.value, 4),
-                    "threshold": a.threshold} for a in world.telemetry.firing.values()],
+                               "quality_5m")}},
+        "alerts": [{"alert": a.alert, "since": clock_label(a.t_s), "value": _sig(a.value),
+                    "threshold": a.threshold, "value_shown": alert_shown(a.alert, a.value),
+                    "threshold_shown": alert_shown(a.alert, a.threshold)} for a in world.telemetry.firing.values()],
         "changes": [change_view(c) for c in world.changes.entries[-8:]],
         "controls": {"feature_on": world.controls.feature_on, "fallback": world.controls.fallback,
                      "model": world.controls.model, "prompt": world.prompts.current.version,

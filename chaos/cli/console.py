@@ -56,7 +56,7 @@ def dashboard(status: dict[str, Any]) -> Group:
         metrics.add_row(label, "-" if value is None else fmt.format(value), sparkline(s.get(key, [])))
     alerts = Table("alert", "since", "value", "threshold", box=None, title="firing alerts")
     for a in status["alerts"]:
-        alerts.add_row(f"[red]{a['alert']}[/red]", a["since"], f"{a['value']:.3g}", f"{a['threshold']:.3g}")
+        alerts.add_row(f"[red]{a['alert']}[/red]", a["since"], a["value_shown"], a["threshold_shown"])
     changes = Table("id", "time", "kind", "summary", box=None, title="recent changes")
     for c in status["changes"]:
         changes.add_row(c["id"], c["time"], c["kind"], c["summary"])

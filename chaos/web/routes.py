@@ -37,7 +37,12 @@ TRACES_SHOWN = 50
 ENV = Environment(loader=PackageLoader("chaos.web", "templates"), autoescape=select_autoescape(default=True),
                   trim_blocks=True, lstrip_blocks=True)
 ENV.filters["shown"] = shown  # a declared or true field as a person reads it (lists joined, nothing as a dash)
-NO_STORE = {"cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
+# The room's pages load only their own scripts and styles: a trace's text (user questions, model answers) can
+# never run as script even if an escape were missed, and no other site may frame the controls.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+NO_STORE = {"cache-control": "no-store", "x-content-type-options": "nosniff", "referrer-policy": "no-referrer",
+            "content-security-policy": CSP}
 
 
 def render(name: str, status_code: int = 200, **context: Any) -> HTMLResponse:

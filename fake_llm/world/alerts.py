@@ -17,6 +17,15 @@ MIN_JUDGED = 40  # judged answers in the judge's longer window before quality ca
 ALERT_NAMES = ("error_rate", "latency_p99", "quality", "refusal_rate", "cost_anomaly")
 
 
+def shown(alert: str, value: float) -> str:
+    """An alert's value in its metric's own unit, as on the dashboard (18.6 s, not 1.86e+04)."""
+    if alert == "latency_p99":
+        return f"{value / 1000:.1f} s" if value >= 1000 else f"{value:.0f} ms"
+    if alert == "cost_anomaly":
+        return f"${value:.3g}/min"
+    return f"{value * 100:.1f}%"  # the rates and the judged quality are shares
+
+
 @dataclass(frozen=True)
 class Thresholds:
     error_rate: float = 0.05

@@ -189,6 +189,10 @@ def test_latency_spike_from_the_provider_backup_model(on_call: OnCall) -> None:
     on_call.act("fallback", "backup-model")
     on_call.until(25)
     assert max(attr(t, "firedrill.latency_ms") for t in since(on_call.traces(), 19)) < 8000
+    cheap, before = dashboard(on_call, "cost_per_request", 20, 25), dashboard(on_call, "cost_per_request", 16, 18)
+    assert cheap and 0 < max(cheap) < min(before), "the backup model is cheaper, and its cost still charts"
+    status = on_call.status()  # the chart draws what the dashboard's figure says, not a rounded-off zero
+    assert status["series"]["cost_per_request"][-1] == pytest.approx(status["metrics"]["cost_per_request"], rel=1e-3)
 
 
 @pytest.mark.parametrize("on_call", ["schema-mismatch"], indirect=True)

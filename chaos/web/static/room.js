@@ -99,7 +99,7 @@
   const FORMAT = {
     "%": (v) => (v === 0 ? "0%" : `${(v * 100).toFixed(v < 0.1 ? 1 : 0)}%`),
     "ms": (v) => (v >= 1000 ? `${(v / 1000).toFixed(1)} s` : `${Math.round(v)} ms`),
-    "$": (v) => (v === 0 ? "$0" : `$${v.toPrecision(2)}`),
+    "$": (v) => (v === 0 ? "$0" : `$${Number(v.toPrecision(2))}`),  // $0.00005, not $0.000050
     "req/s": (v) => `${v.toFixed(1)}/s`,
     "tokens": (v) => `${Math.round(v)}`,
   };
@@ -116,7 +116,7 @@
       scales: {x: {time: false}, y: unit === "%" ? {range: [0, 1]} : {range: (u, lo, hi) => [0, Math.max(hi * 1.15, 1e-6)]}},
       axes: [
         {values: (u, ticks) => ticks.map(clock), stroke: "#343a40", grid: {stroke: "#e9ecef"}, size: 28},
-        {values: (u, ticks) => ticks.map(fmt), stroke: "#343a40", grid: {stroke: "#e9ecef"}, size: 66},
+        {values: (u, ticks) => ticks.map(fmt), stroke: "#343a40", grid: {stroke: "#e9ecef"}, size: 76},
       ],
       series: [{}, {stroke: colour, width: 2, fill: colour + "22", spanGaps: false}],
     });
@@ -179,14 +179,14 @@
     (s.briefing.reports || []).forEach((r) => ul.appendChild(el("li", "", r)));
     $("page-card").classList.remove("quiet");
     $("page-card").classList.add("paged");
-    toast("PAGE: " + s.briefing.page, true);
+    if (s.state === "running") toast("PAGE: " + s.briefing.page, true);  // news, not a reminder after the end
   }
   function showAlerts(s) {
     const ul = $("alerts");
     ul.textContent = "";
     if (!s.alerts.length) ul.appendChild(el("li", "muted", "none"));
     s.alerts.forEach((a) => ul.appendChild(el("li", "alert-firing",
-      `${a.alert} since ${a.since}: ${Number(a.value).toPrecision(3)} (threshold ${Number(a.threshold).toPrecision(3)})`)));
+      `${a.alert} since ${a.since}: ${a.value_shown} (threshold ${a.threshold_shown})`)));
     const c = s.controls;
     $("controls-now").textContent = `feature ${c.feature_on ? "on" : "OFF"} · fallback ${c.fallback} · model ${c.model} · ` +
       `prompt ${c.prompt} · disclaimer ${c.disclaimer ? "on" : "off"} · disabled topics ${c.disabled_topics.join(", ") || "none"} · ` +

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from fake_llm.world.alerts import MIN_JUDGED, AlertChange, Alerts, Thresholds
+from fake_llm.world.alerts import MIN_JUDGED, AlertChange, Alerts, Thresholds, shown
 from fake_llm.world.feature import Answer
 from fake_llm.world.judge import Judge
 from fake_llm.world.knowledge import GoldenQuestion
@@ -112,3 +112,9 @@ def test_the_latest_traces_are_kept_and_a_forgotten_traces_verdict_goes_too(monk
         telemetry.record(answer(i))
     assert list(telemetry.traces) == [f"tr-{i}" for i in range(15, 25)]
     assert set(telemetry.judgements) == set(telemetry.traces)
+
+
+def test_an_alert_reads_in_its_metrics_own_unit() -> None:
+    assert shown("latency_p99", 18_600.0) == "18.6 s" and shown("latency_p99", 640.0) == "640 ms"
+    assert shown("error_rate", 0.137) == "13.7%" and shown("quality", 0.85) == "85.0%"
+    assert shown("cost_anomaly", 0.124) == "$0.124/min"
