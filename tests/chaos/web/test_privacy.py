@@ -148,3 +148,9 @@ def test_the_room_s_errors_have_the_control_api_s_shape_and_status(live: LiveDri
         assert set(error) == {"type", "message"} and error["message"], why
     assert answers["no cookie"].json()["error"]["type"] == "unauthorized"
     assert answers["watching only"].json()["error"]["type"] == "forbidden"
+
+
+def test_the_room_s_pages_run_only_their_own_scripts_and_cannot_be_framed(live: LiveDrill) -> None:
+    for path in ("/room", "/room/debrief"):
+        csp = httpx.get(f"{live.url}{path}").headers["content-security-policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
