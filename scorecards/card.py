@@ -55,6 +55,12 @@ class BlastRadius:
     def bad_total(self) -> int:
         return self.bad_before + self.bad_after
 
+    @property
+    def kinds_text(self) -> str:
+        """"2940 slow, 12 error": a latency or outage incident harms users without one wrong answer, and the
+        headline must say so rather than show zeros."""
+        return ", ".join(f"{k.requests} {k.kind}" for k in self.by_kind if k.requests) or "none"
+
 
 @dataclass
 class FieldCheck:

@@ -100,6 +100,8 @@ def postmortem_markdown(events: Iterable[Event], scenario: Scenario, card: Score
         "",
         "## Impact",
         "",
+        f"- requests harmed in any way: **{br.harmed_requests}** of {br.requests} ({br.kinds_text}), reaching "
+        f"{br.harmed_users} users",
         f"- bad answers served: **{br.bad_total}** ({br.bad_before} before containment, {br.bad_after} after)",
         f"- users who saw a bad answer before containment: **{br.users_before}**",
         f"- requests during the drill: {br.requests}",

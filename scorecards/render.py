@@ -138,9 +138,10 @@ paged at {card.page_clock}</div>
 <p><span class="score">{card.overall:.0f}</span>/100
 <span class="grade" style="background:{GRADE_COLORS[card.grade]}">{card.grade}</span></p>
 {f'<p class="partial" role="alert">{escape(card.partial)}</p>' if card.partial else ''}
-<div class="cards"><div class="card"><b>{br.bad_before}</b>bad answers before containment</div>
-<div class="card"><b>{br.users_before}</b>users saw one</div>
-<div class="card"><b>{br.bad_after}</b>bad answers after containment</div>
+<div class="cards"><div class="card"><b>{br.harmed_requests}</b>requests harmed of {br.requests}
+({escape(br.kinds_text)})</div>
+<div class="card"><b>{br.harmed_users}</b>users harmed</div>
+<div class="card"><b>{br.bad_before}</b>bad answers before containment, seen by {br.users_before} users</div>
 <div class="card"><b>{len([e for e in card.evals if e["verified"]])}</b>verified eval cases</div></div>
 <h2>Timeline</h2>{timeline_svg(card.timeline)}
 <h2>Stages</h2><table><tr><th>stage</th><th>verdict</th><th>after page</th><th>target</th><th>points</th>

@@ -96,6 +96,8 @@ def test_postmortem_has_the_five_questions_and_exact_figures(drill: tuple[Path, 
     ):
         assert question in text
     assert f"bad answers served: **{card.blast_radius.bad_total}**" in text
+    br = card.blast_radius
+    assert f"requests harmed in any way: **{br.harmed_requests}** of {br.requests} ({br.kinds_text})" in text
     assert "firedrill trace tr-" in text and "## Timeline" in text
 
 

@@ -363,3 +363,12 @@ def test_a_topic_switched_off_that_restores_the_feature_also_contains_it() -> No
     assert "mitigated by topic-disable:pricing at 14:13" in c.stage("mitigate").explanation
     assert "contained at 14:13 by topic-disable:pricing" in c.stage("contain").explanation
     assert c.stage("contain").verdict == "pass"
+
+
+def test_the_blast_radius_headline_names_harm_that_is_not_a_wrong_answer() -> None:
+    """A latency incident harms thousands without one wrong answer: the headline must not read as zeros."""
+    slow = [request(t, f"u{int(t) % 40}", latency_ms=20_000) for t in range(800, 1400, 2)]
+    c = card(extra=slow)
+    kinds = {k.kind: k.requests for k in c.blast_radius.by_kind}
+    assert kinds["slow"] == len(slow) and f"{len(slow)} slow" in c.blast_radius.kinds_text
+    assert f"{c.blast_radius.harmed_requests}</b>requests harmed" in render_html(c)
