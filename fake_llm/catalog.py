@@ -27,7 +27,7 @@ import yaml
 from fake_llm.errors import CatalogError, UnknownModel
 
 CATALOG_ENV = "FIREDRILL_MODELS"  # path of a user's catalogue file, read by Catalog()
-KINDS = ("chat", "reasoning", "embedding")
+KINDS = ("chat", "reasoning", "embedding", "completion", "moderation")
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,7 @@ class ModelProfile:
     family: str
     owned_by: str = "firedrill"
     provider: str = "firedrill"  # openai | anthropic | firedrill
-    kind: str = "chat"  # chat | reasoning | embedding
+    kind: str = "chat"  # chat | reasoning | embedding | completion (legacy /v1/completions) | moderation
     created: int = 1_756_684_800  # 2025-09-01, unix seconds
     system_fingerprint: str = "fp_fd0001"
     ttft_ms: float = 400.0
@@ -58,6 +58,7 @@ class ModelProfile:
     embedding: bool = False
     embedding_dim: int = 256
     dimensions_param: bool = False  # accepts `dimensions` (text-embedding-3-*): shorter vectors on request
+    omni: bool = False  # a moderation model that scores images and the illicit categories (omni-moderation-*)
 
     def cost_usd(self, input_tokens: int, output_tokens: int) -> float:
         return input_tokens / 1000 * self.price_in_per_1k + output_tokens / 1000 * self.price_out_per_1k

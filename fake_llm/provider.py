@@ -23,12 +23,13 @@ from fake_llm.errors import InvalidRequest, UnknownModel
 from fake_llm.hooks import NO_HOOKS, Exchange, Flavour, Frame, Hooks, ProviderError, RequestInfo, Stage
 from fake_llm.memo import ByteBudgetLRU, end_request, new_request
 from fake_llm.model import generate
+from fake_llm.moderation import classify
 from fake_llm.prompt_cache import MIN_CACHED_TOKENS, NO_CACHE, OPENAI_STEP, CacheUse, PromptCache
 from fake_llm.replay import ReplayCache, Template, fill, template_of
 from fake_llm.response_store import ResponseStore
 from fake_llm.tokens import count_tokens
 from fake_llm.types import Message, ModelReply, ModelRequest, Role
-from fake_llm.wire import anthropic, checks, limits, openai, responses
+from fake_llm.wire import anthropic, checks, completions, limits, moderations, openai, responses
 from fake_llm.wire.common import dumps
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
@@ -41,6 +42,8 @@ RESPONSES_ROUTE = "/v1/responses"
 COUNT_TOKENS_ROUTE = "/v1/messages/count_tokens"
 INPUT_TOKENS_ROUTE = "/v1/responses/input_tokens"
 COMPACT_ROUTE = "/v1/responses/compact"
+COMPLETIONS_ROUTE = "/v1/completions"  # legacy text completions
+MODERATIONS_ROUTE = "/v1/moderations"
 REPLAYABLE_ROUTES = frozenset({CHAT_ROUTE, MESSAGES_ROUTE})  # Responses are stored by id: not replayed
 
 
@@ -205,6 +208,8 @@ class Provider:
                 return self._input_tokens(parsed, request_id)
             if route == COMPACT_ROUTE:
                 return self._compact(parsed, request_id)
+            if route == MODERATIONS_ROUTE:
+                return self._moderations(parsed, request_id)
             return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body, digest=digest)
         except UnknownModel as exc:
             # Anthropic names the model and nothing else; OpenAI says it may be a matter of access
@@ -370,18 +375,29 @@ class Provider:
     def _generate(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: dict[str, Any],
                   request_id: str, rid: str, *, raw: bytes, digest: str | None = None) -> ProviderResult:
         digest = digest if digest is not None else _digest(raw)
+        legacy: completions.CompletionOptions | None = None
         if flavour is Flavour.ANTHROPIC:
             checks.messages(body)
             model, request, options = anthropic.parse_messages(body)
         elif route == RESPONSES_ROUTE:
             checks.responses(body)
             model, request, options = responses.parse(body, self._history(body.get("previous_response_id")))
+        elif route == COMPLETIONS_ROUTE:
+            checks.completions(body)
+            model, request, legacy = completions.parse(body)
+            options = {"stream": legacy.stream, "n": legacy.n, "temperature": legacy.temperature}
         else:
             model, request, options = self._chat_request(body, raw, digest)
         profile = self.catalog.resolve(model)
-        kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
-        checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
-        checks.context_window(kind, [m.content for m in request.messages], profile.context_window)
+        if flavour is not Flavour.ANTHROPIC:
+            checks.endpoint_fits(route, profile.kind, legacy=legacy is not None)
+        if legacy is not None:
+            checks.completion_context(sum(count_tokens(p) for p in legacy.prompts), legacy.max_tokens,
+                                      profile.context_window)
+        else:
+            kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
+            checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
+            checks.context_window(kind, [m.content for m in request.messages], profile.context_window)
         retry = _retry_count(headers)
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")
         info = RequestInfo(key=self._request_key(raw, retry, digest), flavour=flavour, route=route, model=model,
@@ -402,9 +418,12 @@ class Provider:
         faulted = len(ex.injected)
         self.hooks.apply(Stage.GENERATION, ex)
         reply = ex.reply
-        others = self._other_choices(ex, request, options, faulted=len(ex.injected) > faulted)
+        if legacy is not None:
+            others = self._legacy_choices(ex, request, legacy, faulted=len(ex.injected) > faulted)
+        else:
+            others = self._other_choices(ex, request, options, faulted=len(ex.injected) > faulted)
         created = int(self.clock())
-        cache = self._cache_use(flavour, route, body, request, reply)
+        cache = NO_CACHE if legacy is not None else self._cache_use(flavour, route, body, request, reply)
         headers_out = self._headers(flavour, request_id, ex.extra_headers)
         latency = ex.hang_s + reply.ttft_s + ex.extra_ttft_s + (reply.per_token_s + ex.extra_per_token_s) * (
             reply.output_tokens)
@@ -413,6 +432,9 @@ class Provider:
                 ex.frames = anthropic.stream_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
                                                      extra_ttft_s=ex.extra_ttft_s,
                                                      extra_per_token_s=ex.extra_per_token_s, body=body, cache=cache)
+            elif legacy is not None:
+                ex.frames = completions.stream([reply, *others], legacy, completion_id=f"cmpl-{rid}", created=created,
+                                               extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s)
             elif route == RESPONSES_ROUTE:
                 ex.frames = responses.stream(reply, response_id=f"resp_{rid}", created=created, body=body,
                                              extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s,
@@ -431,6 +453,8 @@ class Provider:
             if flavour is Flavour.ANTHROPIC:
                 ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
                                                    body=body, cache=cache)
+            elif legacy is not None:
+                ex.wire = completions.render([reply, *others], legacy, completion_id=f"cmpl-{rid}", created=created)
             elif route == RESPONSES_ROUTE:
                 ex.wire = responses.render(reply, response_id=f"resp_{rid}", created=created, body=body,
                                            cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
@@ -492,6 +516,21 @@ class Provider:
                 self.hooks.apply(Stage.GENERATION, sample)
                 choice = sample.reply or choice
             out.append(choice)
+        return out
+
+    def _legacy_choices(self, ex: Exchange, request: ModelRequest, legacy: completions.CompletionOptions, *,
+                        faulted: bool) -> list[ModelReply]:
+        """Every choice of a legacy completion after ``ex.reply``: ``n`` per prompt, prompt by prompt,
+        each further prompt answered as its own request (a generation fault acts on each)."""
+        choices = {"n": legacy.n, "temperature": legacy.temperature}
+        out = self._other_choices(ex, request, choices, faulted=faulted)
+        for prompt in legacy.prompts[1:]:
+            asked = completions.for_prompt(_with_version(request, ex.model_version), prompt)
+            sample = replace(ex, reply=generate(asked, self.catalog, self.seed), injected=[])
+            if faulted:
+                self.hooks.apply(Stage.GENERATION, sample)
+            if sample.reply is not None:
+                out += [sample.reply, *self._other_choices(sample, asked, choices, faulted=faulted)]
         return out
 
     # --- Responses API state and prompt caching ----------------------------------------
@@ -578,6 +617,23 @@ class Provider:
                  "total_tokens": tokens + out}
         payload = {"id": f"resp_{rid}", "object": "response.compaction", "created_at": int(self.clock()),
                    "output": [*users, item], "usage": usage, "model": profile.version}
+        return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
+                                    "content-type": "application/json"}, dumps(payload))
+
+    def _moderations(self, body: dict[str, Any], request_id: str) -> ProviderResult:
+        """``POST /v1/moderations``: one result per input, scored by ``fake_llm.moderation``."""
+        checks.moderations(body)
+        model = body.get("model") or moderations.DEFAULT_MODEL
+        profile = self.catalog.resolve(model)
+        if profile.kind != "moderation":
+            raise UnknownModel(model)
+        items = moderations.inputs(body)
+        if not profile.omni and any(urls for _, urls in items):
+            raise InvalidRequest(f"The model `{model}` does not support image inputs; use omni-moderation-latest.",
+                                 param="input", code="invalid_value")
+        verdicts = [classify(texts, urls, omni=profile.omni) for texts, urls in items]
+        payload = moderations.render(verdicts, moderation_id=f"modr-{self._next_id()}", model=profile.version,
+                                     omni=profile.omni)
         return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
                                     "content-type": "application/json"}, dumps(payload))
 

@@ -18,9 +18,11 @@ import yaml
 
 CLAIMED = {
     ("/chat/completions", "post"),
+    ("/completions", "post"),
     ("/embeddings", "post"),
     ("/models", "get"),
     ("/models/{model}", "get"),
+    ("/moderations", "post"),
     ("/responses", "post"),
     ("/responses/{response_id}", "get"),
 }

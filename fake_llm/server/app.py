@@ -29,11 +29,13 @@ from fake_llm.hooks import Flavour, Frame, ProviderError
 from fake_llm.provider import (
     CHAT_ROUTE,
     COMPACT_ROUTE,
+    COMPLETIONS_ROUTE,
     COUNT_TOKENS_ROUTE,
     EMBEDDINGS_ROUTE,
     INPUT_TOKENS_ROUTE,
     MAX_BODY_BYTES,
     MESSAGES_ROUTE,
+    MODERATIONS_ROUTE,
     RESPONSES_ROUTE,
     Provider,
     ProviderResult,
@@ -413,7 +415,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 
 POST_ROUTES = frozenset({CHAT_ROUTE, MESSAGES_ROUTE, EMBEDDINGS_ROUTE, RESPONSES_ROUTE, INPUT_TOKENS_ROUTE,
-                         COMPACT_ROUTE, COUNT_TOKENS_ROUTE})
+                         COMPACT_ROUTE, COUNT_TOKENS_ROUTE, COMPLETIONS_ROUTE, MODERATIONS_ROUTE})
 
 
 class ProviderApp(Starlette):
@@ -459,6 +461,8 @@ def create_app(
         Route(CHAT_ROUTE + "/{completion_id}/messages", routes_obj.stored_chat, methods=["GET"]),
         Route(MESSAGES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(EMBEDDINGS_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(COMPLETIONS_ROUTE, routes_obj.post, methods=["POST"]),
+        Route(MODERATIONS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(RESPONSES_ROUTE, routes_obj.post, methods=["POST"]),
         Route(INPUT_TOKENS_ROUTE, routes_obj.post, methods=["POST"]),
         Route(COMPACT_ROUTE, routes_obj.post, methods=["POST"]),

@@ -14,10 +14,12 @@ from fake_llm.wire.limits import context_overflow
 from fake_llm.wire.request_models import (
     ChatRequest,
     CompactRequest,
+    CompletionRequest,
     CountTokensRequest,
     EmbeddingsRequest,
     InputTokensRequest,
     MessagesRequest,
+    ModerationRequest,
     ResponsesRequest,
 )
 from fake_llm.wire.schema_limits import check_schema, schema_problem
@@ -141,6 +143,50 @@ def embeddings(body: dict[str, Any]) -> EmbeddingsRequest:
                 f"{tokens} tokens ({tokens} in your prompt; 0 for the completion). Please reduce your prompt; or "
                 "completion length.", param=f"input[{i}]" if len(texts) > 1 else "input",
                 kind="context_length")
+    return req
+
+
+def completions(body: dict[str, Any]) -> CompletionRequest:
+    """Legacy ``POST /v1/completions``: its request model, then what the API refuses between fields."""
+    req = validate(CompletionRequest, body, Style.CHAT)
+    if req.stream_options is not None and not req.stream:
+        raise InvalidRequest("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
+                             param="stream_options", code="invalid_value")
+    if req.best_of is not None and req.best_of < (req.n or 1):
+        raise InvalidRequest(f"best_of must be greater than or equal to n, but got best_of={req.best_of} and "
+                             f"n={req.n or 1}.", param="best_of", code="invalid_value")
+    if req.stream and (req.best_of or 1) > 1:
+        raise InvalidRequest("Cannot stream results with best_of > 1.", param="best_of", code="invalid_value")
+    return req
+
+
+def endpoint_fits(route: str, kind: str, *, legacy: bool) -> None:
+    """The 404 the API gives a legacy completion model on chat (or Responses), and a chat model on
+    legacy completions: each kind of model is served by its own endpoint."""
+    if legacy and kind != "completion":
+        raise InvalidRequest("This is a chat model and not supported in the v1/completions endpoint. Did you mean "
+                             "to use v1/chat/completions?", param="model", status=404, code="")
+    if not legacy and kind in ("completion", "moderation"):
+        hint = " Did you mean to use v1/completions?" if kind == "completion" else ""
+        raise InvalidRequest(f"This is not a chat model and thus not supported in the {route.lstrip('/')} "
+                             f"endpoint.{hint}", param="model", status=404, code="")
+
+
+def completion_context(prompt_tokens: int, max_tokens: int, window: int) -> None:
+    """A 400 when the prompt and the completion asked for do not fit the legacy model's window."""
+    if prompt_tokens + max_tokens <= window:
+        return
+    raise InvalidRequest(
+        f"This model's maximum context length is {window} tokens, however you requested "
+        f"{prompt_tokens + max_tokens} tokens ({prompt_tokens} in your prompt; {max_tokens} for the completion). "
+        "Please reduce your prompt; or completion length.", param="prompt", kind="context_length")
+
+
+def moderations(body: dict[str, Any]) -> ModerationRequest:
+    req = validate(ModerationRequest, body, Style.CHAT)
+    if isinstance(req.input, list) and not req.input:
+        raise InvalidRequest("Invalid 'input': empty array. Expected an array with minimum length 1, but got an "
+                             "empty array instead.", param="input", code="empty_array")
     return req
 
 

@@ -7,8 +7,10 @@ the body itself.
 
 from fake_llm.wire.request_models.anthropic_messages import CountTokensRequest, MessagesRequest
 from fake_llm.wire.request_models.chat import ChatRequest
+from fake_llm.wire.request_models.completions import CompletionRequest
 from fake_llm.wire.request_models.embeddings import EmbeddingsRequest
+from fake_llm.wire.request_models.moderations import ModerationRequest
 from fake_llm.wire.request_models.responses import CompactRequest, InputTokensRequest, ResponsesRequest
 
-__all__ = ["ChatRequest", "CompactRequest", "CountTokensRequest", "EmbeddingsRequest", "InputTokensRequest",
-           "MessagesRequest", "ResponsesRequest"]
+__all__ = ["ChatRequest", "CompactRequest", "CompletionRequest", "CountTokensRequest", "EmbeddingsRequest",
+           "InputTokensRequest", "MessagesRequest", "ModerationRequest", "ResponsesRequest"]

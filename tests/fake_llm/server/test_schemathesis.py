@@ -20,7 +20,8 @@ from schemathesis.generation import GenerationMode
 from chaos.testing import FiredrillServer
 from tests.fake_llm.server.spec_support import spec
 
-MODELS = {"/chat/completions": "gpt-4o", "/responses": "gpt-4o", "/embeddings": "text-embedding-3-small"}
+MODELS = {"/chat/completions": "gpt-4o", "/responses": "gpt-4o", "/embeddings": "text-embedding-3-small",
+          "/completions": "gpt-3.5-turbo-instruct", "/moderations": "omni-moderation-latest"}
 
 schema = schemathesis.openapi.from_dict(spec())
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
