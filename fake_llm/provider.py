@@ -385,15 +385,16 @@ class Provider:
         elif route == COMPLETIONS_ROUTE:
             checks.completions(body)
             model, request, legacy = completions.parse(body)
-            options = {"stream": legacy.stream, "n": legacy.n, "temperature": legacy.temperature}
+            options = {"stream": legacy.stream}
         else:
             model, request, options = self._chat_request(body, raw, digest)
         profile = self.catalog.resolve(model)
         if flavour is not Flavour.ANTHROPIC:
             checks.endpoint_fits(route, profile.kind, legacy=legacy is not None)
         if legacy is not None:
-            checks.completion_context(sum(count_tokens(p) for p in legacy.prompts), legacy.max_tokens,
-                                      profile.context_window)
+            checks.completion_fits(legacy.prompt_tokens, legacy.max_tokens, profile.context_window,
+                                   echo_logprobs=legacy.echo and legacy.logprobs is not None,
+                                   model_echo_logprobs=profile.echo_logprobs)
         else:
             kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
             checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
@@ -415,11 +416,14 @@ class Provider:
         if ex.error is not None:
             return self._error(flavour, ex.error, request_id, ex=ex)
         ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed)
+        planned_input = ex.reply.input_tokens
         faulted = len(ex.injected)
         self.hooks.apply(Stage.GENERATION, ex)
         reply = ex.reply
         if legacy is not None:
             others = self._legacy_choices(ex, request, legacy, faulted=len(ex.injected) > faulted)
+            # the prompts as billed: a fault that inflated the input (token_bloat) inflates them alike
+            prompt_tokens = round(sum(legacy.prompt_tokens) * reply.input_tokens / max(1, planned_input))
         else:
             others = self._other_choices(ex, request, options, faulted=len(ex.injected) > faulted)
         created = int(self.clock())
@@ -434,7 +438,8 @@ class Provider:
                                                      extra_per_token_s=ex.extra_per_token_s, body=body, cache=cache)
             elif legacy is not None:
                 ex.frames = completions.stream([reply, *others], legacy, completion_id=f"cmpl-{rid}", created=created,
-                                               extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s)
+                                               prompt_tokens=prompt_tokens, extra_ttft_s=ex.extra_ttft_s,
+                                               extra_per_token_s=ex.extra_per_token_s)
             elif route == RESPONSES_ROUTE:
                 ex.frames = responses.stream(reply, response_id=f"resp_{rid}", created=created, body=body,
                                              extra_ttft_s=ex.extra_ttft_s, extra_per_token_s=ex.extra_per_token_s,
@@ -454,7 +459,8 @@ class Provider:
                 ex.wire = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
                                                    body=body, cache=cache)
             elif legacy is not None:
-                ex.wire = completions.render([reply, *others], legacy, completion_id=f"cmpl-{rid}", created=created)
+                ex.wire = completions.render([reply, *others], legacy, completion_id=f"cmpl-{rid}", created=created,
+                                             prompt_tokens=prompt_tokens)
             elif route == RESPONSES_ROUTE:
                 ex.wire = responses.render(reply, response_id=f"resp_{rid}", created=created, body=body,
                                            cached_tokens=cache.read_tokens, cache_write_tokens=cache.write_tokens)
@@ -520,9 +526,10 @@ class Provider:
 
     def _legacy_choices(self, ex: Exchange, request: ModelRequest, legacy: completions.CompletionOptions, *,
                         faulted: bool) -> list[ModelReply]:
-        """Every choice of a legacy completion after ``ex.reply``: ``n`` per prompt, prompt by prompt,
-        each further prompt answered as its own request (a generation fault acts on each)."""
-        choices = {"n": legacy.n, "temperature": legacy.temperature}
+        """Every candidate of a legacy completion after ``ex.reply``: ``best_of`` (at least ``n``) per
+        prompt, prompt by prompt, each further prompt answered as its own request (a generation
+        fault that acted on the first acts on each)."""
+        choices = {"n": legacy.best_of, "temperature": legacy.temperature}
         out = self._other_choices(ex, request, choices, faulted=faulted)
         for prompt in legacy.prompts[1:]:
             asked = completions.for_prompt(_with_version(request, ex.model_version), prompt)

@@ -7,6 +7,7 @@ is not one, a prompt past the model's context window.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
@@ -146,6 +147,9 @@ def embeddings(body: dict[str, Any]) -> EmbeddingsRequest:
     return req
 
 
+MAX_COMPLETION_CHOICES = 1024  # prompts x max(n, best_of) of one legacy completion: each is a generation
+
+
 def completions(body: dict[str, Any]) -> CompletionRequest:
     """Legacy ``POST /v1/completions``: its request model, then what the API refuses between fields."""
     req = validate(CompletionRequest, body, Style.CHAT)
@@ -157,28 +161,44 @@ def completions(body: dict[str, Any]) -> CompletionRequest:
                              f"n={req.n or 1}.", param="best_of", code="invalid_value")
     if req.stream and (req.best_of or 1) > 1:
         raise InvalidRequest("Cannot stream results with best_of > 1.", param="best_of", code="invalid_value")
+    batch = isinstance(req.prompt, list) and bool(req.prompt) and not isinstance(req.prompt[0], int)
+    prompts = len(req.prompt) if batch and req.prompt is not None else 1  # one token array is one prompt
+    sampled = prompts * max(req.n or 1, req.best_of or 1)
+    if sampled > MAX_COMPLETION_CHOICES:
+        raise InvalidRequest(f"Too many completions asked for: {prompts} prompt(s) times {sampled // prompts} each "
+                             f"is {sampled}; this server generates at most {MAX_COMPLETION_CHOICES} per request.",
+                             param="prompt", code="invalid_value")
     return req
 
 
 def endpoint_fits(route: str, kind: str, *, legacy: bool) -> None:
     """The 404 the API gives a legacy completion model on chat (or Responses), and a chat model on
     legacy completions: each kind of model is served by its own endpoint."""
-    if legacy and kind != "completion":
+    if legacy and kind in ("chat", "reasoning"):
         raise InvalidRequest("This is a chat model and not supported in the v1/completions endpoint. Did you mean "
                              "to use v1/chat/completions?", param="model", status=404, code="")
+    if legacy and kind != "completion":
+        raise InvalidRequest("This model is not supported in the v1/completions endpoint.", param="model",
+                             status=404, code="")
     if not legacy and kind in ("completion", "moderation"):
         hint = " Did you mean to use v1/completions?" if kind == "completion" else ""
         raise InvalidRequest(f"This is not a chat model and thus not supported in the {route.lstrip('/')} "
                              f"endpoint.{hint}", param="model", status=404, code="")
 
 
-def completion_context(prompt_tokens: int, max_tokens: int, window: int) -> None:
-    """A 400 when the prompt and the completion asked for do not fit the legacy model's window."""
-    if prompt_tokens + max_tokens <= window:
+def completion_fits(prompt_tokens: Sequence[int], max_tokens: int, window: int, *, echo_logprobs: bool,
+                    model_echo_logprobs: bool) -> None:
+    """A 400 when a prompt and the completion asked for do not fit the legacy model's window (each
+    prompt of a batch on its own), or when the model cannot score an echoed prompt
+    (gpt-3.5-turbo-instruct refuses ``echo`` with ``logprobs``; the base models allow it)."""
+    if echo_logprobs and not model_echo_logprobs:
+        raise InvalidRequest("Setting 'echo' and 'logprobs' at the same time is not supported for this model.")
+    longest = max(prompt_tokens, default=0)
+    if longest + max_tokens <= window:
         return
     raise InvalidRequest(
         f"This model's maximum context length is {window} tokens, however you requested "
-        f"{prompt_tokens + max_tokens} tokens ({prompt_tokens} in your prompt; {max_tokens} for the completion). "
+        f"{longest + max_tokens} tokens ({longest} in your prompt; {max_tokens} for the completion). "
         "Please reduce your prompt; or completion length.", param="prompt", kind="context_length")
 
 
