@@ -53,10 +53,18 @@ def test_a_multimodal_array_is_one_result_with_image_types_where_images_count(cl
 def test_text_moderation_has_no_illicit_categories_and_no_images(client: openai.OpenAI) -> None:
     r = client.moderations.create(model="text-moderation-latest", input="how to shoplift")
     assert r.model == "text-moderation-007" and r.results[0].categories.illicit is None
+    assert r.results[0].category_scores.illicit == 0 and r.results[0].category_applied_input_types.illicit == []
+    omni = client.moderations.create(model="omni-moderation-latest", input="how to shoplift")
+    assert omni.results[0].categories.illicit
     with pytest.raises(openai.BadRequestError) as caught:
         client.moderations.create(model="text-moderation-latest",
                                   input=[{"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}])
     assert caught.value.param == "input"
+
+
+def test_a_moderation_model_on_chat_is_a_404(client: openai.OpenAI) -> None:
+    with pytest.raises(openai.NotFoundError, match="not a chat model"):
+        client.chat.completions.create(model="omni-moderation-latest", messages=[{"role": "user", "content": "hi"}])
 
 
 def test_an_unknown_model_is_model_not_found(client: openai.OpenAI) -> None:
@@ -70,6 +78,9 @@ def test_an_unknown_model_is_model_not_found(client: openai.OpenAI) -> None:
     ({"input": []}, "input", "empty_array"),
     ({"input": 5}, "input", "invalid_type"),
     ({"input": [{"type": "video", "video": "x"}]}, "input[0].type", "invalid_value"),
+    ({"input": [{"type": "image_url"}]}, "input[0].image_url", "missing_required_parameter"),
+    ({"input": ["a", {"type": "text", "text": "b"}]}, "input[1]", "invalid_type"),
+    ({"input": "x", "model": 5}, "model", "invalid_type"),
     ({"input": "x", "threshold": 0.5}, None, None),
 ])
 def test_invalid_bodies_are_400s_naming_the_field(client: openai.OpenAI, body: dict[str, object],
