@@ -44,7 +44,9 @@ class RateLimit(Fault):
         if p.requests_per_min is None and p.tokens_per_min is None:
             return True
         now = self.engine.clock() if self.engine else 0.0
-        tokens = count_tokens(json.dumps(ctx.body.get("messages", "")))
+        # what the request sends the model: chat's messages, a legacy completion's prompt, Responses' input
+        sent = next((ctx.body[k] for k in ("messages", "prompt", "input") if k in ctx.body), "")
+        tokens = count_tokens(json.dumps(sent))
         with self._lock:
             window = int(now // 60)
             if window != self._window:

@@ -23,6 +23,14 @@ def _first_message(wire: dict[str, Any]) -> dict[str, Any]:
     return choices[0].get("message", {})
 
 
+def _first_text(wire: dict[str, Any]) -> tuple[dict[str, Any], str]:
+    """Where the first answer's text sits and under which key: chat's ``message.content``, or a
+    legacy text completion's ``choices[0].text``."""
+    if wire.get("object") == "text_completion":
+        return (wire.get("choices") or [{}])[0], "text"
+    return _first_message(wire), "content"
+
+
 class SchemaError(Fault):
     type = "schema_error"
     stage = Stage.PROVIDER_RESPONSE
@@ -41,8 +49,8 @@ class SchemaError(Fault):
             if anthropic:
                 wire["contents"] = wire.pop("content", [])
             else:
-                msg = _first_message(wire)
-                msg["text"] = msg.pop("content", None)
+                holder, key = _first_text(wire)
+                holder["content" if key == "text" else "text"] = holder.pop(key, None)
         elif kind == "missing_field":
             wire.pop("content" if anthropic else "choices", None)
         elif kind == "wrong_type":
@@ -57,9 +65,9 @@ class SchemaError(Fault):
                 if block.get("type") == "tool_use":
                     block["input"] = "{'unterminated"
         elif kind == "invalid_json_mode":
-            msg = _first_message(wire)
-            if isinstance(msg.get("content"), str):
-                msg["content"] = "Sure! Here is the JSON you asked for:\n" + msg["content"][:-2]
+            holder, key = _first_text(wire)
+            if isinstance(holder.get(key), str):
+                holder[key] = "Sure! Here is the JSON you asked for:\n" + holder[key][:-2]
             for block in wire.get("content", []) if anthropic else []:
                 if block.get("type") == "text":
                     block["text"] = "Sure! Here is the JSON you asked for:\n" + block["text"][:-2]

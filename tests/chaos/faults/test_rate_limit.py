@@ -41,3 +41,11 @@ def test_anthropic_overloaded_is_529(firedrill_server: FiredrillServer) -> None:
             pytest.raises(anthropic.InternalServerError) as exc:
         client.messages.create(model="fd-large", max_tokens=10, messages=[{"role": "user", "content": "hi"}])
     assert exc.value.status_code == 529 and exc.value.body["error"]["type"] == "overloaded_error"  # type: ignore[index]
+
+
+def test_a_token_quota_counts_a_legacy_completion_prompt(firedrill_server: FiredrillServer,
+                                                         oai: openai.OpenAI) -> None:
+    with firedrill_server.fault("rate_limit", tokens_per_min=200, retry_after_s=0):
+        oai.completions.create(model="gpt-3.5-turbo-instruct", prompt="Say hello.", max_tokens=4)
+        with pytest.raises(openai.RateLimitError):
+            oai.completions.create(model="gpt-3.5-turbo-instruct", prompt="word " * 300, max_tokens=4)

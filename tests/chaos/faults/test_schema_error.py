@@ -41,3 +41,18 @@ def test_invalid_tool_arguments_are_not_json(firedrill_server: FiredrillServer, 
                                         messages=[{"role": "user", "content": "order 5"}])
     with pytest.raises(json.JSONDecodeError):
         json.loads(r.choices[0].message.tool_calls[0].function.arguments)  # type: ignore[index,union-attr]
+
+
+def test_renamed_field_leaves_a_legacy_completion_without_text(firedrill_server: FiredrillServer,
+                                                               oai: openai.OpenAI) -> None:
+    with firedrill_server.fault("schema_error", kind="renamed_field"):
+        raw = oai.completions.with_raw_response.create(model="gpt-3.5-turbo-instruct", prompt="Say hello.")
+    choice = raw.http_response.json()["choices"][0]
+    assert "text" not in choice and choice["content"]
+
+
+def test_invalid_json_mode_output_reaches_a_legacy_completion_too(firedrill_server: FiredrillServer,
+                                                                   oai: openai.OpenAI) -> None:
+    with firedrill_server.fault("schema_error", kind="invalid_json_mode"):
+        r = oai.completions.create(model="gpt-3.5-turbo-instruct", prompt="Say hello.")
+    assert r.choices[0].text.startswith("Sure! Here is the JSON you asked for:")
