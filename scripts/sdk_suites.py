@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # The test files of each SDK that exercise routes firedrill claims (README: what the provider serves).
 CLAIMED = {
     "openai": ("tests/api_resources/chat/test_completions.py", "tests/api_resources/chat/completions/test_messages.py",
+               "tests/api_resources/test_completions.py", "tests/api_resources/test_moderations.py",
                "tests/api_resources/test_embeddings.py", "tests/api_resources/test_models.py",
                "tests/api_resources/test_responses.py", "tests/api_resources/responses/test_input_tokens.py",
                "tests/api_resources/responses/test_input_items.py"),
