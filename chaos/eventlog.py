@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 
 from chaos.errors import DrillError, NotFoundError
 from chaos.events import Event, EventKind
+from fake_llm.wire.common import loads
 
 if TYPE_CHECKING:
     from chaos.scenario import Scenario
@@ -384,7 +385,7 @@ class EventLog:
                            (drill_id,))
             while rows := cursor.fetchmany(5000):
                 for t_s, kind, actor, data, seq, wall in rows:
-                    yield Event(t_s, EventKind(kind), actor, json.loads(data), seq, wall)
+                    yield Event(t_s, EventKind(kind), actor, loads(data), seq, wall)
         except sqlite3.Error as exc:
             self._note_damage(f"{self._file(drill_id)}: {_problem(exc)}; the events before the damage are recovered")
 
@@ -395,7 +396,7 @@ class EventLog:
         if row is None:
             return None
         t_s, kind, actor, data, seq, wall = row
-        return Event(t_s, EventKind(kind), actor, json.loads(data), seq, wall)
+        return Event(t_s, EventKind(kind), actor, loads(data), seq, wall)
 
     def extent(self, drill_id: str) -> tuple[int, float]:
         """How many events the journal holds, and the drill time of the last."""
@@ -417,7 +418,7 @@ class EventLog:
         with self._lock:
             rows = self._conn(drill_id).execute(f"SELECT t_s, kind, actor, data, seq, wall FROM events WHERE {where} "
                                                 "ORDER BY seq LIMIT ?", (*args, limit)).fetchall()
-        return [Event(t_s, EventKind(kind), actor, json.loads(data), seq, wall)
+        return [Event(t_s, EventKind(kind), actor, loads(data), seq, wall)
                 for t_s, kind, actor, data, seq, wall in rows]
 
     def drill(self, drill_id: str) -> DrillRecord:

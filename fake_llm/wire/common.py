@@ -24,6 +24,26 @@ def dumps(obj: Any) -> bytes:
         return json.dumps(obj, separators=(",", ":"), ensure_ascii=True).encode()
 
 
+# Past 64 bits orjson reads an integer as a float, so a text with 19 digits in a row is read by the
+# standard library. Found by mapping digits to "0" and the rest to " " and looking for nineteen
+# "0"s: a tenth of the cost of the regular expression [0-9]{19}, which cost more than the parse.
+_DIGIT_MASK = bytes(48 if 48 <= i <= 57 else 32 for i in range(256))
+_LONG_RUN = b"0" * 19
+
+
+def loads(raw: bytes | str) -> Any:
+    """``json.loads``, by orjson (a few times faster) whenever it reads the same value: it refuses
+    what only the standard library accepts (NaN, 1e400, lone surrogates, a BOM, UTF-16), and
+    those, like integers past 64 bits, are read by the standard library."""
+    data = raw if isinstance(raw, bytes) else raw.encode("utf-8", "surrogatepass")
+    if _LONG_RUN not in data.translate(_DIGIT_MASK):
+        try:
+            return orjson.loads(data)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(raw)
+
+
 def sse(obj: Any, *, event: str | None = None, delay_s: float = 0.0) -> Frame:
     head = f"event: {event}\n" if event else ""
     return Frame(head.encode() + b"data: " + dumps(obj) + b"\n\n", delay_s=delay_s)

@@ -6,21 +6,18 @@ first look says it might matter, so validation stays off the profile of the hot 
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-import orjson
-
 from fake_llm.errors import InvalidRequest
 from fake_llm.tokens import count_tokens
+from fake_llm.wire.common import loads
 
 MAX_JSON_DEPTH = 64  # objects and arrays nested in the body
 _LONE_SURROGATE = re.compile(
     rb"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
     rb"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
 )
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")  # past 64 bits orjson reads an integer as a float
 _NOT_JSON = ("We could not parse the JSON body of your request. (HINT: This likely means you aren't using your "
              "HTTP library correctly. The OpenAI API expects a JSON payload, but what was sent was not valid JSON.")
 
@@ -39,22 +36,10 @@ def _depth(value: Any) -> int:
     return deepest
 
 
-def _loads(raw: bytes) -> Any:
-    """``json.loads``, by orjson (a few times faster) whenever it reads the same value: it refuses
-    what only the standard library accepts (NaN, 1e400, lone surrogates, a BOM, UTF-16), and
-    those, like integers past 64 bits, are read by the standard library."""
-    if not _LONG_NUMBER.search(raw):
-        try:
-            return orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            pass
-    return json.loads(raw)
-
-
 def parse_body(raw: bytes) -> dict[str, Any]:
     """The request body as a JSON object, or a 400 that says what is wrong with it."""
     try:
-        parsed = _loads(raw or b"")
+        parsed = loads(raw or b"")
     except RecursionError:
         raise InvalidRequest(f"{_NOT_JSON} It nests objects or arrays deeper than {MAX_JSON_DEPTH} levels.)") from None
     except (ValueError, UnicodeDecodeError):

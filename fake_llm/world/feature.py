@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from fake_llm.hooks import Flavour, Hooks, RequestInfo, Stage
 from fake_llm.memo import ByteBudgetLRU
 from fake_llm.provider import CHAT_ROUTE, Provider, ProviderResult
+from fake_llm.wire.common import loads
 from fake_llm.world.controls import Controls
 from fake_llm.world.index import Chunk
 from fake_llm.world.knowledge import GoldenQuestion, KnowledgeBase
@@ -215,7 +216,7 @@ class Feature:
             answer.status, answer.error_type = "error", _error_type(result)
             return
         try:
-            doc = json.loads(result.body or b"")
+            doc = loads(result.body or b"")
             message = doc["choices"][0]["message"]
         except (ValueError, KeyError, IndexError, TypeError):
             answer.status, answer.error_type = "error", "APIResponseValidationError"
@@ -229,7 +230,7 @@ class Feature:
             return
         parsed = ParsingContext(info, raw, None, [])
         try:
-            out = json.loads(raw)
+            out = loads(raw)
             parsed.answer, parsed.sources = str(out["answer"]), list(out.get("sources") or [])
         except (ValueError, KeyError, TypeError):
             parsed.error = "JSONDecodeError"
@@ -273,7 +274,7 @@ def _request_body(model: str, system: str, user: str) -> bytes:
 
 def _error_type(result: ProviderResult) -> str:
     try:
-        err = json.loads(result.body or b"")["error"]
+        err = loads(result.body or b"")["error"]
         return str(err.get("code") or err.get("type") or result.status)
     except (ValueError, KeyError, TypeError):
         return f"http_{result.status}"
