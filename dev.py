@@ -69,7 +69,8 @@ def main(argv: list[str]) -> int:
         return rc
     if rc := subprocess.call([str(BIN / "mypy")]):  # packages and flags in pyproject.toml [tool.mypy]
         return rc
-    return subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", *rest])
+    # worksteal: an idle worker takes queued tests from a busy one, so no long test ends the run alone
+    return subprocess.call([str(BIN / "python"), "-m", "pytest", "-n", "2", "--dist", "worksteal", *rest])
 
 
 if __name__ == "__main__":

@@ -39,12 +39,20 @@ def count_tokens(text: str) -> int:
     every request that carries it (the scan of 125 characters costs 5 us, a lookup 0.25)."""
     if len(text) < MEMO_MIN_CHARS:
         return _count_short(text)
+    recent = _recent
+    for seen, n in recent:
+        if seen is text:  # a request counts its last message twice (usage, prompt cache) before the memo admits it
+            return n
     hit = _COUNTS.get(text)
-    if hit is not None:
-        return hit
-    n = _scan(text)
-    _COUNTS.put(text, n, len(text))
-    return n
+    if hit is None:
+        hit = _scan(text)
+        _COUNTS.put(text, hit, len(text))
+    _recent[:] = [(text, hit), *recent[:RECENT_KEPT - 1]]  # one slice assignment: a reader sees old or new
+    return hit
+
+
+RECENT_KEPT = 4  # the texts counted last, compared by identity (no hashing of a 30 KB prompt); at most 16 MB held
+_recent: list[tuple[str, int]] = []
 
 
 @lru_cache(maxsize=SHORT_KEPT)

@@ -17,7 +17,7 @@ from chaos.loader import load_scenario
 from scorecards import score
 
 FACILITATOR = {"authorization": "Bearer fac-token"}
-INJECT_AT_S, UNTIL_S = 300.0, 900.0
+INJECT_AT_S, UNTIL_S = 300.0, 600.0  # five minutes of the fault for its effects to show in both journals
 
 
 def drilled(tmp_path: Path, fault_type: str, path: str) -> list[tuple[object, ...]]:
