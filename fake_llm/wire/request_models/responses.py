@@ -100,13 +100,39 @@ class FunctionChoice(Part):
     name: str
 
 
-class OtherChoice(Part):
-    type: str
+class CustomChoice(Part):
+    type: Literal["custom"]
+    name: str
 
+
+class McpChoice(Part):
+    type: Literal["mcp"]
+    server_label: str
+    name: str | None = None
+
+
+class AllowedToolsChoice(Part):
+    type: Literal["allowed_tools"]
+    mode: Literal["auto", "required"]
+    tools: list[dict[str, Any]]
+
+
+class HostedChoice(Part):
+    """A built-in tool by its type alone: the spec's closed list (the reply echoes the choice, and
+    a made-up type would not be a valid reply)."""
+
+    type: Literal["file_search", "web_search_preview", "computer", "computer_use_preview", "computer_use",
+                  "web_search_preview_2025_03_11", "image_generation", "code_interpreter", "apply_patch", "shell",
+                  "programmatic_tool_calling"]
+
+
+_CHOICE_TAGS = {"function": "function", "custom": "custom", "mcp": "mcp", "allowed_tools": "allowed_tools"}
 
 ToolChoice = Literal["none", "auto", "required"] | Annotated[
-    Annotated[FunctionChoice, Tag("function")] | Annotated[OtherChoice, Tag("other")],
-    Discriminator(lambda v: "function" if isinstance(v, dict) and v.get("type") == "function" else "other")]
+    Annotated[FunctionChoice, Tag("function")] | Annotated[CustomChoice, Tag("custom")]
+    | Annotated[McpChoice, Tag("mcp")] | Annotated[AllowedToolsChoice, Tag("allowed_tools")]
+    | Annotated[HostedChoice, Tag("hosted")],
+    Discriminator(lambda v: _CHOICE_TAGS.get(v.get("type"), "hosted") if isinstance(v, dict) else "hosted")]
 
 
 class TextFormatText(Part):

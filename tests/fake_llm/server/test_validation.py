@@ -184,3 +184,27 @@ def test_max_tokens_above_what_the_model_can_write(firedrill_server: FiredrillSe
     assert r.status_code == 400 and r.json()["error"]["message"] == (
         f"max_tokens: 1000000 > {profile.max_output_tokens}, which is the maximum allowed number of output tokens "
         f"for {profile.version}")
+
+
+@pytest.mark.parametrize(("choice", "param"), [
+    ({"type": "ª", "server_label": "x", "name": None}, "tool_choice.type"),  # found by schemathesis: echoed back
+    ({"type": "mcp"}, "tool_choice.server_label"),
+    ({"type": "custom"}, "tool_choice.name"),
+    ({"type": "allowed_tools", "tools": []}, "tool_choice.mode"),
+])
+def test_a_responses_tool_choice_of_no_kind_the_api_knows_is_refused(client: openai.OpenAI, choice: dict[str, Any],
+                                                                    param: str) -> None:
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model="gpt-4o", input="hi", tool_choice=choice,  # type: ignore[arg-type]
+                                tools=[{"type": "function", "name": "f", "parameters": {"type": "object"}}])
+    assert isinstance(caught.value.body, dict) and caught.value.body["param"] == param
+
+
+def test_every_kind_of_responses_tool_choice_the_spec_defines_is_accepted_and_echoed(client: openai.OpenAI) -> None:
+    tools: Any = [{"type": "function", "name": "f", "parameters": {"type": "object"}}]
+    for choice in ({"type": "file_search"}, {"type": "mcp", "server_label": "deepwiki"},
+                   {"type": "allowed_tools", "mode": "auto", "tools": [{"type": "function", "name": "f"}]},
+                   {"type": "function", "name": "f"}, "required"):
+        r = client.responses.create(model="gpt-4o", input="hi", tool_choice=choice, tools=tools)  # type: ignore[arg-type]
+        echoed = r.tool_choice if isinstance(r.tool_choice, str) else r.tool_choice.model_dump(exclude_none=True)
+        assert echoed == choice
