@@ -192,25 +192,73 @@ def _sentences(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     return out
 
 
+@quick_init
+@dataclass(frozen=True)
+class _Pool:
+    """The sentences of one list of passages with their terms, and every term any of them has."""
+
+    sentences: tuple[tuple[str, str | None, frozenset[str]], ...]  # (sentence, doc id, terms)
+    vocabulary: frozenset[str]
+
+
+_PoolKey = tuple[tuple[str, str | None], ...]  # (text, doc id) of each passage: all that ranking reads
+
+_POOLS: ByteBudgetLRU[_PoolKey, _Pool] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=256 * 1024,
+                                                       admit_on_second=True)
+_RANKED: ByteBudgetLRU[tuple[_PoolKey, frozenset[str], int], tuple[Candidate, ...]] = ByteBudgetLRU(
+    4 * 1024 * 1024, max_entry_bytes=64 * 1024, admit_on_second=True)
+
+
+def _pool(key: _PoolKey, passages: tuple[Passage, ...]) -> _Pool:
+    hit = _POOLS.get(key)
+    if hit is not None:
+        return hit
+    sentences = tuple([(s, p.doc_id, bag) for p in passages for s, bag in _sentences(p.text)])
+    pool = _Pool(sentences, frozenset().union(*[bag for _, _, bag in sentences]))
+    _POOLS.put(key, pool, 2 * sum(len(p.text) for p in passages) + 64 * len(sentences))
+    return pool
+
+
 def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
-    """Context sentences by how much of the question they answer, best first (stable order)."""
-    wanted = set(_terms(question))
-    if not wanted:
+    """Context sentences by how much of the question they answer, best first (stable order).
+
+    The ranking depends on the question only through the terms some sentence shares and how
+    many it has that none does (each weighs the same), so questions that differ in a name, a
+    number or a ticket id, as a drill's do, share one ranking, worked out once.
+    """
+    wanted = _terms(question)
+    if not wanted or not passages:
         return []
-    sentences = [(s, p.doc_id, bag) for p in passages for s, bag in _sentences(p.text)]
-    if not sentences:
+    key = tuple([(p.text, p.doc_id) for p in passages])
+    pool = _pool(key, passages)
+    matched = pool.vocabulary.intersection(wanted)
+    if not matched:
         return []
-    shared = [wanted & bag for _, _, bag in sentences]
-    df = dict.fromkeys(wanted, 0)
+    unmatched = len(set(wanted)) - len(matched)
+    ranked_key = (key, matched, unmatched)
+    hit = _RANKED.get(ranked_key)
+    if hit is not None:
+        return list(hit)
+    scored = _score(pool.sentences, matched, unmatched)
+    _RANKED.put(ranked_key, tuple(scored), 64 * len(scored) + 16 * len(matched))
+    return scored
+
+
+def _score(sentences: tuple[tuple[str, str | None, frozenset[str]], ...], matched: frozenset[str],
+           unmatched: int) -> list[Candidate]:
+    """Coverage: the share of the question's weight (rarer terms weigh more) a sentence holds.
+    Sums are exact (``math.fsum``), so equal term sets score equal whatever their order."""
+    shared = [matched & bag for _, _, bag in sentences]
+    df = dict.fromkeys(matched, 0)
     for common in shared:
         for t in common:
             df[t] += 1
     n = len(sentences)
-    weight = {t: math.log(1 + n / (1 + df[t])) + 0.5 for t in wanted}
-    total = sum(weight.values())
+    weight = {t: math.log(1 + n / (1 + df[t])) + 0.5 for t in matched}
+    total = math.fsum([*weight.values(), *[math.log(1 + n) + 0.5] * unmatched])  # a term no sentence has: df 0
     get = weight.__getitem__
     # every weight is above 0.5: a sentence sharing a term has a coverage above 0, and only those are kept
-    scored = [Candidate(s, doc, sum(map(get, common)) / total)
+    scored = [Candidate(s, doc, math.fsum(map(get, common)) / total)
               for (s, doc, _), common in zip(sentences, shared, strict=True) if common]
     scored.sort(key=_less_covered)
     return scored
