@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from chaos.control_api import CONSOLE_HEADER, TOKEN_COOKIE, identify
+from chaos.errors import DrillNotRunningError
 from chaos.http_body import json_object
 from chaos.roster import Identity, Roster, Standing
 
@@ -42,7 +43,11 @@ def join(roster: Roster, body: dict[str, Any]) -> Response:
     who = roster.identify(code)
     if who is None or who.standing is not Standing.OBSERVER:
         raise PermissionError("that is not this drill's join code: use the link `firedrill run` printed")
-    member = roster.join(str(body.get("name", "")), str(body.get("role", "")))
+    try:
+        member = roster.join(str(body.get("name", "")), str(body.get("role", "")))
+    except DrillNotRunningError:
+        raise DrillNotRunningError('the drill has ended, so nobody can join it now: choose "Just watch" to read '
+                                   "the debrief") from None
     return with_token({"name": member.name, "role": member.role.value}, member.token)
 
 

@@ -107,6 +107,9 @@ def test_the_room_says_when_it_is_waiting_and_when_it_has_ended(live: LiveDrill)
     assert '"state":"ended"' in stream and "event: end" in stream
     debrief = c.get("/room/debrief")
     assert debrief.status_code == 200 and "<svg" in debrief.text and "Post-mortem draft" in debrief.text
+    late = httpx.post(f"{live.url}/room/join", json={"code": "join-code", "name": "Late", "role": "scribe"},
+                      headers=CONSOLE)
+    assert late.status_code == 409 and "Just watch" in late.json()["error"]["message"], "a late joiner is told how in"
 
 
 def test_after_the_end_the_team_adds_an_eval_case_and_sees_its_verification(live: LiveDrill) -> None:
