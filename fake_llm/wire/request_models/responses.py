@@ -126,13 +126,20 @@ class HostedChoice(Part):
                   "programmatic_tool_calling"]
 
 
-_CHOICE_TAGS = {"function": "function", "custom": "custom", "mcp": "mcp", "allowed_tools": "allowed_tools"}
+_TAGGED_CHOICES = frozenset({"function", "custom", "mcp", "allowed_tools"})
+
+
+def _choice_tag(v: Any) -> str:
+    """The choice's own model by its ``type``; any other value (a made-up or non-string type, which
+    must not be hashed) is validated as a hosted tool's and refused with the spec's list."""
+    kind = v.get("type") if isinstance(v, dict) else None
+    return kind if isinstance(kind, str) and kind in _TAGGED_CHOICES else "hosted"
 
 ToolChoice = Literal["none", "auto", "required"] | Annotated[
     Annotated[FunctionChoice, Tag("function")] | Annotated[CustomChoice, Tag("custom")]
     | Annotated[McpChoice, Tag("mcp")] | Annotated[AllowedToolsChoice, Tag("allowed_tools")]
     | Annotated[HostedChoice, Tag("hosted")],
-    Discriminator(lambda v: _CHOICE_TAGS.get(v.get("type"), "hosted") if isinstance(v, dict) else "hosted")]
+    Discriminator(_choice_tag)]
 
 
 class TextFormatText(Part):

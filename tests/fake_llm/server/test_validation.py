@@ -189,6 +189,7 @@ def test_max_tokens_above_what_the_model_can_write(firedrill_server: FiredrillSe
 @pytest.mark.parametrize(("choice", "param"), [
     ({"type": "ª", "server_label": "x", "name": None}, "tool_choice.type"),  # found by schemathesis: echoed back
     ({"type": "mcp"}, "tool_choice.server_label"),
+    ({"type": ["mcp"]}, "tool_choice.type"),  # a type that is not a string: a 400, not a crash
     ({"type": "custom"}, "tool_choice.name"),
     ({"type": "allowed_tools", "tools": []}, "tool_choice.mode"),
 ])
