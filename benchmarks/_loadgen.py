@@ -8,6 +8,7 @@ prints wrk's summary as one JSON line, which ``run_wrk`` reads.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -24,6 +25,7 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+_RUNS = itertools.count()  # each distinct run's counter starts a billion past the last one's
 
 _LUA = """
 local f = assert(io.open(os.getenv("WRK_BODY_FILE"), "rb"))
@@ -35,9 +37,10 @@ wrk.headers["Authorization"] = "Bearer sk-bench"
 wrk.headers["x-api-key"] = "sk-bench"
 wrk.headers["anthropic-version"] = "2023-06-01"
 
--- with WRK_DISTINCT set, every request's body is new: %%N%% in it becomes a counter
+-- with WRK_DISTINCT set, every request's body is new: %%N%% in it becomes a counter, which
+-- starts where this run's WRK_DISTINCT says, so a run after a warm-up repeats none of its requests
 if os.getenv("WRK_DISTINCT") then
-  local n = 0
+  local n = tonumber(os.getenv("WRK_DISTINCT"))
   request = function()
     n = n + 1
     local body = string.gsub(wrk.body, "%%%%N%%%%", tostring(n))
@@ -86,7 +89,7 @@ def free_port() -> int:
 def run_wrk(url: str, body: bytes, *, duration_s: float, connections: int, threads: int = 1,
             distinct: bool = False) -> WrkResult:
     """One wrk run POSTing ``body`` to ``url``; ``distinct``: ``%%N%%`` in the body becomes a
-    counter, so no two requests are the same."""
+    counter, so no two requests are the same, in this run or any other of this process."""
     with tempfile.TemporaryDirectory() as tmp:
         script, body_file = Path(tmp, "post.lua"), Path(tmp, "body.json")
         script.write_text(_LUA)
@@ -95,7 +98,8 @@ def run_wrk(url: str, body: bytes, *, duration_s: float, connections: int, threa
             [need_wrk(), f"-t{threads}", f"-c{connections}", f"-d{duration_s:g}s", "--timeout", "10s",
              "-s", str(script), url],
             capture_output=True, text=True, check=True,
-            env={**os.environ, "WRK_BODY_FILE": str(body_file), **({"WRK_DISTINCT": "1"} if distinct else {})},
+            env={**os.environ, "WRK_BODY_FILE": str(body_file),
+                 **({"WRK_DISTINCT": str(next(_RUNS) * 1_000_000_000)} if distinct else {})},
         ).stdout
     line = next((ln for ln in out.splitlines() if ln.startswith("WRK_JSON ")), None)
     if line is None:
