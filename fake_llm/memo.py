@@ -82,14 +82,15 @@ class ByteBudgetLRU(Generic[K, V]):
             self._data.move_to_end(key)
             return hit[0]
 
-    def put(self, key: K, value: V, weight: int) -> bool:
-        """Keep ``value`` under ``key`` if it is light enough; False when it was not kept."""
+    def put(self, key: K, value: V, weight: int, *, returning: bool = False) -> bool:
+        """Keep ``value`` under ``key`` if it is light enough; False when it was not kept.
+        ``returning``: the caller knows the key has come back, so it skips probation."""
         weight += self.entry_overhead_bytes
         if weight > self.max_entry_bytes:
             return False
         with self._lock:
             probation = self._probation
-            if probation is not None and key not in self._data:
+            if probation is not None and not returning and key not in self._data:
                 h = hash(key)
                 now = getattr(_request, "n", 0)
                 first = probation.get(h)

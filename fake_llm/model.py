@@ -125,17 +125,21 @@ def _truncate(text: str, limit: int | None, stop: tuple[str, ...] = ()) -> tuple
     return text, FinishReason.STOP, None
 
 
-def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | None = 0) -> ModelReply:
+def generate(request: ModelRequest, catalog: Catalog | None = None, seed: int | None = 0, *,
+             repeat: bool | None = None) -> ModelReply:
     """The model's reply to ``request``: pure, and the same for the same request and seed.
 
     Pure means cacheable: a drill asks the same questions over the same chunks again and again,
     so replies are memoised and each caller gets its own copy (generation faults edit replies).
     This is the model's one memo; requests with tools or a schema (dicts inside) are not memoised.
+    ``repeat`` is what the caller knows of the request: False, new (nothing to look up, and
+    keeping it would keep what never comes back); True, asked before (kept at once); None, not
+    known (kept the second time it is put, as ``fake_llm.memo`` admits).
     """
     profile = (catalog or Catalog()).resolve(request.model_version)
-    if request.json_schema is not None or request.tools:  # schemas are dicts: not hashable
+    if repeat is False or request.json_schema is not None or request.tools:  # schemas are dicts: not hashable
         return _generate(request, profile, seed)
-    return _copy(_cached_generate(request, profile, seed))
+    return _copy(_cached_generate(request, profile, seed, returning=bool(repeat)))
 
 
 def _copy(reply: ModelReply) -> ModelReply:
@@ -181,7 +185,8 @@ def _memo_key(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
                  _OTHER_FIELDS(request.__dict__)))
 
 
-def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
+def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | None, *,
+                     returning: bool = False) -> ModelReply:
     """Memoised by bytes (fake_llm.memo): a 3.9 MB prompt is answered but not kept."""
     key = _memo_key(request, profile, seed)
     hit = _REPLIES.get(key)
@@ -189,7 +194,7 @@ def _cached_generate(request: ModelRequest, profile: ModelProfile, seed: int | N
         return hit
     reply = _generate(request, profile, seed)
     weight = sum(len(m.content) for m in request.messages) + len(reply.text or "")
-    _REPLIES.put(key, reply, weight)
+    _REPLIES.put(key, reply, weight, returning=returning)
     return reply
 
 

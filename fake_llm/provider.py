@@ -31,6 +31,7 @@ from fake_llm.tokens import count_tokens
 from fake_llm.types import Message, ModelReply, ModelRequest, Role
 from fake_llm.wire import anthropic, checks, completions, limits, moderations, openai, responses
 from fake_llm.wire.common import dumps
+from fake_llm.wire.valid_shapes import ValidShapes
 
 MAX_BODY_BYTES = 4 * 1024 * 1024
 SEEN_KEPT = 20_000  # distinct request digests counted (about 200 bytes each: 4 MB at most)
@@ -45,6 +46,7 @@ COMPACT_ROUTE = "/v1/responses/compact"
 COMPLETIONS_ROUTE = "/v1/completions"  # legacy text completions
 MODERATIONS_ROUTE = "/v1/moderations"
 REPLAYABLE_ROUTES = frozenset({CHAT_ROUTE, MESSAGES_ROUTE})  # Responses are stored by id: not replayed
+_CHAT_SHAPES = ValidShapes(checks.chat)  # a pure check of the body: shared by every provider
 
 
 def _api_key(headers: Mapping[str, str]) -> str:
@@ -159,8 +161,9 @@ class Provider:
             return self._handle(flavour, route, headers, body, rid)
         if route not in REPLAYABLE_ROUTES:
             return self._handle(flavour, route, headers, body, rid)
-        template = self.replay.get(flavour, route, body)
         digest = _digest(body)
+        seen_before = digest in self._seen  # a template is cut from an answer to bytes seen before only
+        template = self.replay.get(flavour, route, body) if seen_before else None
         if template is not None:
             lower = {k.lower(): v for k, v in headers.items()}
             if self._authorised(flavour, lower):
@@ -168,7 +171,6 @@ class Provider:
                 return self._replayed(template, flavour, rid)
         # Templated from its second sight on: cutting and storing the answer to every request
         # that never comes back cost a tenth of a distinct request (the count is _request_key's).
-        seen_before = digest in self._seen
         result = self._handle(flavour, route, headers, body, rid, digest)
         if seen_before and result.replayable and result.status == 200 and result.created is not None:
             made = template_of(result.status, result.headers, result.body, result.frames, result.latency_s,
@@ -375,6 +377,9 @@ class Provider:
     def _generate(self, flavour: Flavour, route: str, headers: Mapping[str, str], body: dict[str, Any],
                   request_id: str, rid: str, *, raw: bytes, digest: str | None = None) -> ProviderResult:
         digest = digest if digest is not None else _digest(raw)
+        # Bytes never seen before (a new question) have nothing memoised under them: the memos of
+        # parsed requests and of replies are neither read nor fed, which cost a tenth of the request.
+        seen = digest in self._seen
         legacy: completions.CompletionOptions | None = None
         if flavour is Flavour.ANTHROPIC:
             checks.messages(body)
@@ -387,7 +392,7 @@ class Provider:
             model, request, legacy = completions.parse(body)
             options = {"stream": legacy.stream}
         else:
-            model, request, options = self._chat_request(body, raw, digest)
+            model, request, options = self._chat_request(body, raw, seen)
         profile = self.catalog.resolve(model)
         if flavour is not Flavour.ANTHROPIC:
             checks.endpoint_fits(route, profile.kind, legacy=legacy is not None)
@@ -415,7 +420,7 @@ class Provider:
             return result
         if ex.error is not None:
             return self._error(flavour, ex.error, request_id, ex=ex)
-        ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed)
+        ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed, repeat=seen)
         planned_input = ex.reply.input_tokens
         faulted = len(ex.injected)
         self.hooks.apply(Stage.GENERATION, ex)
@@ -488,18 +493,18 @@ class Provider:
             self.on_exchange(ex, result)
         return result
 
-    def _chat_request(self, body: dict[str, Any], raw: bytes, digest: str) -> tuple[str, ModelRequest, dict[str, Any]]:
+    def _chat_request(self, body: dict[str, Any], raw: bytes, seen: bool) -> tuple[str, ModelRequest, dict[str, Any]]:
         """``checks.chat`` and ``openai.parse_chat``, memoised by the request's bytes once they
         have come twice: both are pure functions of them, and the drill world sends the same few
         hundred bodies thousands of times. Only requests with nothing mutable inside (no tools,
         schema or tool calls) are kept; a failed check is never kept."""
-        hit = self._parsed.get(raw)
+        hit = self._parsed.get(raw) if seen else None
         if hit is not None:
             return hit[0], hit[1], dict(hit[2])
-        checks.chat(body)
+        _CHAT_SHAPES.check(body)
         model, request, options = openai.parse_chat(body)
         if (not request.tools and request.json_schema is None and not any(m.tool_calls for m in request.messages)
-                and digest in self._seen):
+                and seen):
             self._parsed.put(raw, (model, request, dict(options)), 3 * len(raw))
         return model, request, options
 
