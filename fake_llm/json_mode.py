@@ -3,6 +3,9 @@
 Real models in JSON mode follow the prompt: "Return JSON with keys name, age and city" gets exactly
 those keys, and an example object in the prompt gets its shape. ``asked_schema`` reads that request
 into a schema that ``schema_fill`` then fills from the context; None when the prompt names no keys.
+A JSON Schema written into the prompt (instructor's JSON modes put the response model's there) is the
+schema itself, not an example: ``written_schema`` finds one even outside JSON mode, when the prompt
+asks for an instance of it.
 """
 
 from __future__ import annotations
@@ -32,11 +35,32 @@ def asked_schema(text: str) -> dict[str, Any] | None:
     """The schema of the object the prompt asks for, or None when it asks for no keys in particular."""
     example = _example_object(text)
     if example is not None:
-        return _schema_of(example)
+        return example if _is_schema(example) else _schema_of(example)
     keys = _listed_keys(text)
     if not keys:
         return None
     return {"type": "object", "properties": {k: _guess(k) for k in keys}, "required": keys}
+
+
+_ASKS_FOR_INSTANCE = re.compile(r"\b(?:respond|reply|answer|return|provide|output|produce|match|matches|"
+                                r"conform|conforms|comply|follow|follows|adhere|compatible|valid)\b", re.I)
+
+
+def written_schema(text: str) -> dict[str, Any] | None:
+    """The JSON Schema a prompt asks for an instance of ("respond in JSON that matches this schema:
+    {...}"), or None: a schema only quoted ("what does this schema mean?") is not a request for JSON."""
+    if '"properties"' not in text or not re.search(r"\bjson\b", text, re.I) or not re.search(
+            r"\bschema\b", text, re.I) or not _ASKS_FOR_INSTANCE.search(text):
+        return None
+    example = _example_object(text)
+    return example if example is not None and _is_schema(example) else None
+
+
+def _is_schema(value: dict[str, Any]) -> bool:
+    """Whether an object written in a prompt is a JSON Schema of an object rather than an example of one."""
+    props = value.get("properties")
+    return (isinstance(props, dict) and bool(props) and all(isinstance(p, dict) for p in props.values())
+            and value.get("type", "object") == "object")
 
 
 def without_examples(text: str) -> str:

@@ -35,7 +35,7 @@ from fake_llm.context import (
     terms,
 )
 from fake_llm.falsehoods import falsify
-from fake_llm.json_mode import asked_schema, without_examples
+from fake_llm.json_mode import asked_schema, without_examples, written_schema
 from fake_llm.memo import ByteBudgetLRU
 from fake_llm.schema_fill import fill_schema
 from fake_llm.tokens import count_tokens, logprobs_for, split_tokens
@@ -287,8 +287,9 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         return reply("", FinishReason.TOOL_CALLS, AnswerSource.TOOL, tool_calls=calls)
     schema = request.json_schema
     if schema is None and request.json_mode:
-        asked = "\n".join(m.content for m in request.messages if m.role in (Role.SYSTEM, Role.USER))
-        schema = asked_schema(asked)
+        schema = asked_schema(_asked(request))
+    elif schema is None and any('"properties"' in m.content for m in request.messages if m.role in _ASKING):
+        schema = written_schema(_asked(request))  # a JSON Schema in the prompt, asked for outside JSON mode
     if schema is not None:
         if source is AnswerSource.UNKNOWN and (ranked := rank(prompt.question, prompt.passages)):
             text = ranked[0].sentence  # extracting, not answering: the closest context is the content
@@ -305,6 +306,14 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         text = json.dumps({"answer": text, "sources": cited})
     text, finish, matched = _truncate(text, limit, request.stop)
     return reply(text, finish, source, cited=cited, stop_sequence=matched)
+
+
+_ASKING = (Role.SYSTEM, Role.USER)
+
+
+def _asked(request: ModelRequest) -> str:
+    """What the system and user messages say: where a prompt asks for the JSON it wants."""
+    return "\n".join(m.content for m in request.messages if m.role in _ASKING)
 
 
 def _reasoning_tokens(profile: ModelProfile, question: str, rng: random.Random) -> int:

@@ -121,3 +121,30 @@ def test_anthropic_structured_output_parses_into_the_model(server: FiredrillServ
     triage = m.parsed_output
     assert triage is not None and triage.reporter.name == "Maria Lopez" and triage.ticket_id == 88
     assert m.stop_reason == "end_turn" and m.model == "claude-sonnet-4-5-20250929"
+
+
+def test_instructor_modes_that_write_the_schema_into_the_prompt_get_an_instance(server: FiredrillServer) -> None:
+    """instructor's JSON, Markdown-JSON and Anthropic JSON modes put the response model's JSON Schema in
+    the system prompt and ask for an instance of it: a model answers with one, not the schema's shape."""
+    import anthropic
+    import instructor
+
+    for mode in (instructor.Mode.JSON, instructor.Mode.MD_JSON):
+        patched = instructor.from_openai(openai.OpenAI(base_url=server.openai_base_url, api_key="sk-test",
+                                                       max_retries=0), mode=mode)
+        triage = patched.chat.completions.create(model="gpt-4o-mini", response_model=Triage,  # type: ignore[call-overload]
+                                                 messages=MESSAGES, max_retries=0)
+        assert triage.reporter.name == "Maria Lopez" and triage.ticket_id == 88
+    claude = instructor.from_anthropic(anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test",
+                                                           max_retries=0), mode=instructor.Mode.ANTHROPIC_JSON)
+    triage = claude.messages.create(model="claude-sonnet-4-5", max_tokens=2000, response_model=Triage,  # type: ignore[call-overload]
+                                    system="Triage the ticket.\n" + TICKET, max_retries=0,
+                                    messages=[{"role": "user", "content": MESSAGES[1]["content"]}])
+    assert triage.reporter.name == "Maria Lopez" and triage.ticket_id == 88
+
+
+def test_a_schema_quoted_in_a_question_about_it_is_not_answered_as_json(client: openai.OpenAI) -> None:
+    schema = json.dumps({"type": "object", "properties": {"name": {"type": "string"}}})
+    r = client.chat.completions.create(model="gpt-4o-mini", messages=[
+        {"role": "user", "content": f"What does this JSON Schema mean? {schema}"}])
+    assert not (r.choices[0].message.content or "").startswith("{")
