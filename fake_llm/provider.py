@@ -29,7 +29,7 @@ from fake_llm.replay import ReplayCache, Template, fill, template_of
 from fake_llm.response_store import ResponseStore
 from fake_llm.tokens import count_tokens
 from fake_llm.types import Message, ModelReply, ModelRequest, Role
-from fake_llm.wire import anthropic, checks, completions, limits, moderations, openai, responses
+from fake_llm.wire import anthropic, checks, completions, limits, moderations, openai, responses, threads
 from fake_llm.wire.common import dumps
 from fake_llm.wire.valid_shapes import ValidShapes
 
@@ -103,6 +103,7 @@ class Provider:
     clock: Callable[[], float] = time.time  # for ``created`` fields only
     responses_store: ResponseStore = field(default_factory=ResponseStore, repr=False)
     chat_store: ResponseStore = field(default_factory=ResponseStore, repr=False)  # chat with store: true
+    threads: ResponseStore = field(default_factory=ResponseStore, repr=False)  # Anthropic message threads
     prompt_cache: PromptCache = field(default_factory=PromptCache, repr=False)
     replay: ReplayCache = field(default_factory=ReplayCache, repr=False)
     _seen: OrderedDict[str, int] = field(default_factory=OrderedDict, repr=False)  # FIFO: see fake_llm.memo
@@ -382,6 +383,7 @@ class Provider:
         seen = digest in self._seen
         legacy: completions.CompletionOptions | None = None
         if flavour is Flavour.ANTHROPIC:
+            body = threads.continued(body, self.threads)
             checks.messages(body)
             model, request, options = anthropic.parse_messages(body)
         elif route == RESPONSES_ROUTE:
@@ -478,6 +480,11 @@ class Provider:
                                     hang_s=ex.hang_s, exchange=ex, latency_s=latency, created=created)
         if route == RESPONSES_ROUTE and body.get("store") is not False:
             self._store_response(f"resp_{rid}", created, body, request, reply, cache)
+        threaded = flavour is Flavour.ANTHROPIC and body.get("thread") is not None
+        if threaded:
+            content = anthropic.render_message(reply, message_id=f"msg_{rid}", model=reply.model_version,
+                                               body=body)["content"]
+            threads.hold(self.threads, f"msg_{rid}", body, content)
         stored_chat = route == CHAT_ROUTE and body.get("store") is True
         if stored_chat:
             whole = openai.render_chat(reply, completion_id=f"chatcmpl-{rid}", created=created, others=others,
@@ -486,9 +493,9 @@ class Provider:
             self.chat_store.put(f"chatcmpl-{rid}", dumps(whole), request.messages)
         # The same bytes again get the same answer only if nothing but the model made it: no
         # fault edited it, and no prompt-cache state (a repeat would read what the first wrote);
-        # a stored completion is stored again under its own id.
+        # a stored completion (or a held thread) is stored again under its own id.
         result.replayable = (cache is NO_CACHE and ex.raw_body is None and not ex.extra_headers
-                             and not stored_chat)
+                             and not stored_chat and not threaded)
         if self.on_exchange:
             self.on_exchange(ex, result)
         return result

@@ -37,9 +37,15 @@ ERROR_TYPES: dict[str, str] = {
 }
 
 
+# machine-readable codes Anthropic gives in ``error.details.error_code`` (the SDK acts on these)
+DETAIL_CODES = frozenset({"thread_not_found"})
+
+
 def error_payload(err: ProviderError, request_id: str) -> dict[str, Any]:
-    return {"type": "error", "error": {"type": ERROR_TYPES.get(err.kind, "api_error"), "message": err.message},
-            "request_id": request_id}
+    error: dict[str, Any] = {"type": ERROR_TYPES.get(err.kind, "api_error"), "message": err.message}
+    if err.code in DETAIL_CODES:
+        error["details"] = {"error_code": err.code}
+    return {"type": "error", "error": error, "request_id": request_id}
 
 
 def error_body(err: ProviderError, request_id: str) -> bytes:

@@ -125,6 +125,18 @@ class OutputConfig(Part):
     format: JsonOutputFormat | None = None
 
 
+class ThreadCreate(Part):
+    type: Literal["create"]
+
+
+class ThreadContinue(Part):
+    type: Literal["continue"]
+    previous_message_id: str
+
+
+Thread = Annotated[ThreadCreate | ThreadContinue, Field(discriminator="type")]
+
+
 class Metadata(Part):
     user_id: Annotated[str, Field(max_length=256)] | None = None
 
@@ -161,6 +173,7 @@ class MessagesRequest(_Common):
     service_tier: Literal["auto", "standard_only"] | None = None
     stop_sequences: list[str] | None = None
     stream: bool | None = None
+    thread: Thread | None = None  # beta message threads: the server holds the conversation (fake_llm.wire.threads)
     temperature: Annotated[float, Field(ge=0.0, le=1.0)] | None = None
     top_k: Annotated[int, Field(ge=0)] | None = None
     top_p: Annotated[float, Field(ge=0.0, le=1.0)] | None = None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import anthropic
 import pytest
@@ -169,3 +170,49 @@ def test_beta_messages_accept_fallbacks_and_the_new_models(client: anthropic.Ant
     with pytest.raises(anthropic.BadRequestError):
         client.beta.messages.create(model="claude-sonnet-4-6", max_tokens=100, fallbacks="all",  # type: ignore[arg-type]
                                     messages=[{"role": "user", "content": "Hi"}])
+
+
+def test_the_sdks_tool_runner_holds_its_conversation_in_a_message_thread(client: anthropic.Anthropic) -> None:
+    """``tool_runner`` threads by default (beta message threads): the first turn asks the server to hold
+    the conversation, the next sends only the tool result and continues from the reply's id."""
+    asked: list[str] = []
+
+    @anthropic.beta_tool
+    def get_weather(city: str) -> str:
+        """Get the current weather for a city."""
+        asked.append(city)
+        return f"Windy, 5°C in {city}"
+
+    sent: list[dict[str, Any]] = []
+    client = client.with_options(http_client=anthropic.DefaultHttpxClient(event_hooks={
+        "request": [lambda request: sent.append(json.loads(request.content))]}))
+    runner = client.beta.messages.tool_runner(model="claude-sonnet-4-5", max_tokens=500, tools=[get_weather],
+                                              system="You are terse.",
+                                              messages=[{"role": "user", "content": "What's the weather in Oslo?"}])
+    replies = list(runner)
+    assert asked == ["Oslo"] and len(replies) == 2
+    assert "Windy, 5°C" in replies[-1].content[0].text  # type: ignore[union-attr]
+    first, second = sent
+    assert first["thread"] == {"type": "create"}
+    assert second["thread"] == {"type": "continue", "previous_message_id": replies[0].id}
+    assert "system" not in second and "tools" not in second and len(second["messages"]) == 1
+
+
+def test_a_thread_the_server_does_not_hold_is_thread_not_found(firedrill_server: FiredrillServer) -> None:
+    import httpx
+
+    hi = [{"role": "user", "content": "hi"}]
+    r = httpx.post(f"{firedrill_server.url}/v1/messages", headers={"x-api-key": "k"},
+                   json={"model": "claude-sonnet-4-5", "max_tokens": 50, "messages": hi,
+                         "thread": {"type": "continue", "previous_message_id": "msg_nope"}})
+    assert r.status_code == 404
+    assert r.json()["error"]["type"] == "not_found_error"
+    assert r.json()["error"]["details"] == {"error_code": "thread_not_found"}
+    made = httpx.post(f"{firedrill_server.url}/v1/messages", headers={"x-api-key": "k"},
+                      json={"model": "claude-sonnet-4-5", "max_tokens": 50, "system": "Be brief.",
+                            "messages": hi, "thread": {"type": "create"}}).json()
+    r = httpx.post(f"{firedrill_server.url}/v1/messages", headers={"x-api-key": "k"},
+                   json={"model": "claude-sonnet-4-5", "max_tokens": 50, "system": "Be brief.",
+                         "messages": [{"role": "user", "content": "and?"}],
+                         "thread": {"type": "continue", "previous_message_id": made["id"]}})
+    assert r.status_code == 400 and r.json()["error"]["message"].startswith("system: ")
