@@ -23,6 +23,7 @@ from fake_llm.wire.request_models import (
     ModerationRequest,
     ResponsesRequest,
 )
+from fake_llm.wire.request_models.anthropic_messages import TextBlock
 from fake_llm.wire.schema_limits import check_schema, schema_problem
 from fake_llm.wire.validation import Style, validate
 
@@ -104,10 +105,30 @@ def _anthropic_common(req: CountTokensRequest | MessagesRequest) -> None:
             _anthropic_schema(fmt.schema_, f"{where}.schema")
 
 
+def _anthropic_content(req: MessagesRequest) -> None:
+    """Empty turns are refused (only the last, an assistant prefill, may be empty), and so are empty
+    text blocks and a prefill ending in whitespace: an app that keeps an empty assistant turn in its
+    history meets these in production."""
+    last = len(req.messages) - 1
+    for i, m in enumerate(req.messages):
+        if not m.content and not (i == last and m.role == "assistant"):
+            raise InvalidRequest(f"messages.{i}: all messages must have non-empty content except for the optional "
+                                 "final assistant message", param=f"messages.{i}")
+        if isinstance(m.content, list) and any(isinstance(b, TextBlock) and not b.text for b in m.content):
+            raise InvalidRequest("messages: text content blocks must be non-empty", param=f"messages.{i}")
+    final = req.messages[last]
+    text = final.content if isinstance(final.content, str) else (
+        final.content[-1].text if final.content and isinstance(final.content[-1], TextBlock) else "")
+    if final.role == "assistant" and text and text[-1].isspace():
+        raise InvalidRequest("messages: final assistant content cannot end with trailing whitespace",
+                             param=f"messages.{last}")
+
+
 def messages(body: dict[str, Any]) -> MessagesRequest:
     req = validate(MessagesRequest, body, Style.ANTHROPIC)
     if not req.messages:
         raise InvalidRequest("messages: at least one message is required", param="messages")
+    _anthropic_content(req)
     if req.thinking is not None and req.thinking.type == "enabled" and req.thinking.budget_tokens >= req.max_tokens:  # type: ignore[union-attr]
         raise InvalidRequest("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our "
                              "documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"

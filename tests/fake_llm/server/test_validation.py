@@ -209,3 +209,26 @@ def test_every_kind_of_responses_tool_choice_the_spec_defines_is_accepted_and_ec
         r = client.responses.create(model="gpt-4o", input="hi", tool_choice=choice, tools=tools)  # type: ignore[arg-type]
         echoed = r.tool_choice if isinstance(r.tool_choice, str) else r.tool_choice.model_dump(exclude_none=True)
         assert echoed == choice
+
+
+@pytest.mark.parametrize(("messages", "message"), [
+    ([{"role": "user", "content": ""}], "messages.0: all messages must have non-empty content except for the "
+                                        "optional final assistant message"),
+    ([{"role": "user", "content": "hi"}, {"role": "assistant", "content": []}, {"role": "user", "content": "and?"}],
+     "messages.1: all messages must have non-empty content except for the optional final assistant message"),
+    ([{"role": "user", "content": [{"type": "text", "text": ""}]}], "messages: text content blocks must be non-empty"),
+    ([{"role": "user", "content": "hi"}, {"role": "assistant", "content": "Sure "}],
+     "messages: final assistant content cannot end with trailing whitespace"),
+])
+def test_anthropic_refuses_empty_content_as_the_api_does(claude: anthropic.Anthropic, messages: Any,
+                                                         message: str) -> None:
+    """An app that keeps an empty assistant turn in its history fails in production: here too."""
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=messages)
+    assert caught.value.body["error"] == {"type": "invalid_request_error", "message": message}  # type: ignore[index]
+
+
+def test_an_empty_final_assistant_turn_is_a_prefill(claude: anthropic.Anthropic) -> None:
+    m = claude.messages.create(model="claude-sonnet-4-5", max_tokens=10,
+                               messages=[{"role": "user", "content": "hi"}, {"role": "assistant", "content": ""}])
+    assert m.stop_reason in ("end_turn", "max_tokens")
