@@ -29,7 +29,7 @@ from fake_llm.replay import ReplayCache, Template, fill, template_of
 from fake_llm.response_store import ResponseStore
 from fake_llm.tokens import count_tokens
 from fake_llm.types import Message, ModelReply, ModelRequest, Role
-from fake_llm.wire import anthropic, checks, completions, limits, moderations, openai, responses, threads
+from fake_llm.wire import anthropic, checks, completions, limits, moderations, openai, responses, threads, tool_turns
 from fake_llm.wire.common import dumps
 from fake_llm.wire.valid_shapes import ValidShapes
 
@@ -388,7 +388,9 @@ class Provider:
             model, request, options = anthropic.parse_messages(body)
         elif route == RESPONSES_ROUTE:
             checks.responses(body)
-            model, request, options = responses.parse(body, self._history(body.get("previous_response_id")))
+            history = self._history(body.get("previous_response_id"))
+            tool_turns.responses(body, history)
+            model, request, options = responses.parse(body, history)
         elif route == COMPLETIONS_ROUTE:
             checks.completions(body)
             model, request, legacy = completions.parse(body)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from fake_llm.errors import InvalidRequest
+from fake_llm.wire import tool_turns
 from fake_llm.wire.limits import context_overflow
 from fake_llm.wire.request_models import (
     ChatRequest,
@@ -58,6 +59,7 @@ def chat(body: dict[str, Any]) -> ChatRequest:
     if fmt is not None and fmt.type == "json_schema" and fmt.json_schema.schema_ is not None:  # type: ignore[union-attr]
         spec = fmt.json_schema  # type: ignore[union-attr]
         check_schema(spec.schema_, f"response_format '{spec.name}'", "response_format")
+    tool_turns.chat(req)
     return req
 
 
@@ -129,6 +131,7 @@ def messages(body: dict[str, Any]) -> MessagesRequest:
     if not req.messages:
         raise InvalidRequest("messages: at least one message is required", param="messages")
     _anthropic_content(req)
+    tool_turns.messages(req)
     if req.thinking is not None and req.thinking.type == "enabled" and req.thinking.budget_tokens >= req.max_tokens:  # type: ignore[union-attr]
         raise InvalidRequest("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our "
                              "documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"

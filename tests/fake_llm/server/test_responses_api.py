@@ -223,3 +223,25 @@ def test_compact_keeps_the_user_messages_and_continues_from_its_item(client: ope
         client.responses.compact(model="gpt-9", input="hi")  # type: ignore[arg-type]
     with pytest.raises(openai.BadRequestError):
         client.responses.compact(model="gpt-4o", previous_response_id="resp_missing")
+
+
+def test_a_function_call_and_its_output_must_pair_up(client: openai.OpenAI) -> None:
+    """A history that lost a tool output, or kept one whose call it lost, is refused as the API refuses it."""
+    call = {"type": "function_call", "call_id": "call_1", "name": "get_weather", "arguments": '{"city": "Oslo"}'}
+    output = {"type": "function_call_output", "call_id": "call_1", "output": "Windy"}
+    ask = {"role": "user", "content": "And in Paris?"}
+    for items, message in (([ask, call, ask], "No tool output found for function call call_1."),
+                           ([ask, output], "No tool call found for function call output with call_id call_1.")):
+        with pytest.raises(openai.BadRequestError) as caught:
+            client.responses.create(model="gpt-4o", input=items, tools=WEATHER)  # type: ignore[arg-type]
+        assert caught.value.body == {"message": message, "type": "invalid_request_error", "param": "input",
+                                     "code": None}
+    first = client.responses.create(model="gpt-4o", input="What's the weather in Oslo?", tools=WEATHER)  # type: ignore[arg-type]
+    called = next(item for item in first.output if item.type == "function_call")
+    with pytest.raises(openai.BadRequestError) as caught:  # the previous response's call, left unanswered
+        client.responses.create(model="gpt-4o", previous_response_id=first.id, input="Thanks", tools=WEATHER)  # type: ignore[arg-type]
+    assert caught.value.body["message"] == f"No tool output found for function call {called.call_id}."  # type: ignore[index]
+    answered = client.responses.create(model="gpt-4o", previous_response_id=first.id, tools=WEATHER,  # type: ignore[arg-type]
+                                       input=[{"type": "function_call_output", "call_id": called.call_id,
+                                               "output": "Windy, 5°C"}])
+    assert "Windy" in answered.output_text

@@ -232,3 +232,48 @@ def test_an_empty_final_assistant_turn_is_a_prefill(claude: anthropic.Anthropic)
     m = claude.messages.create(model="claude-sonnet-4-5", max_tokens=10,
                                messages=[{"role": "user", "content": "hi"}, {"role": "assistant", "content": ""}])
     assert m.stop_reason in ("end_turn", "max_tokens")
+
+
+CALL = {"id": "call_1", "type": "function", "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}
+CALLED = {"role": "assistant", "content": None, "tool_calls": [CALL]}
+ANSWER = {"role": "tool", "tool_call_id": "call_1", "content": "Windy"}
+
+
+@pytest.mark.parametrize(("messages", "param", "message"), [
+    ([*HI, ANSWER], "messages.[1].role",
+     "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'."),
+    ([*HI, CALLED, {**ANSWER, "tool_call_id": "call_2"}], "messages.[2].role",
+     "Invalid parameter: messages with role 'tool' must be a response to a preceeding message with 'tool_calls'."),
+    ([*HI, CALLED, *HI], "messages.[1].role",
+     "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+     "The following tool_call_ids did not have response messages: call_1"),
+    ([*HI, {**CALLED, "tool_calls": [CALL, {**CALL, "id": "call_2"}]}, ANSWER], "messages.[1].role",
+     "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
+     "The following tool_call_ids did not have response messages: call_2"),
+], ids=["a result without a call", "a result for another call", "a call without its result",
+        "one of two parallel calls unanswered"])
+def test_chat_tool_calls_and_results_must_pair_up(client: openai.OpenAI, messages: Any, param: str,
+                                                  message: str) -> None:
+    """A history trimmed in the middle of a tool turn fails in production: here too, in the API's words."""
+    error = _chat_error(client, messages=messages, tools=[TOOL | {"function": {"name": "get_weather",
+                                                                              "parameters": {"type": "object"}}}])
+    assert (error["param"], error["code"], error["message"]) == (param, None, message)
+
+
+USE = {"type": "tool_use", "id": "toolu_1", "name": "get_weather", "input": {"city": "Oslo"}}
+RESULT = {"type": "tool_result", "tool_use_id": "toolu_1", "content": "Windy"}
+
+
+@pytest.mark.parametrize(("messages", "message"), [
+    ([*HI, {"role": "assistant", "content": [USE]}, *HI],
+     "messages.1: `tool_use` ids were found without `tool_result` blocks immediately after: toolu_1. Each "
+     "`tool_use` block must have a corresponding `tool_result` block in the next message."),
+    ([{"role": "user", "content": [RESULT]}],
+     "messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_1. Each `tool_result` "
+     "block must have a corresponding `tool_use` block in the previous message."),
+])
+def test_anthropic_tool_use_and_results_must_pair_up(claude: anthropic.Anthropic, messages: Any, message: str) -> None:
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=messages,
+                               tools=[{"name": "get_weather", "input_schema": {"type": "object"}}])
+    assert caught.value.body["error"] == {"type": "invalid_request_error", "message": message}  # type: ignore[index]
