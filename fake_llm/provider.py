@@ -215,10 +215,11 @@ class Provider:
                 return self._moderations(parsed, request_id)
             return self._generate(flavour, route, lower, parsed, request_id, rid, raw=body, digest=digest)
         except UnknownModel as exc:
-            # Anthropic names the model and nothing else; OpenAI says it may be a matter of access
+            # Anthropic names the model and nothing else; OpenAI says it may be a matter of access,
+            # and names no param (its 404 has "param": null, code "model_not_found")
             message = f"model: {exc.name}" if flavour is Flavour.ANTHROPIC else str(exc)
             err = ProviderError(404, "not_found", message)
-            return self._error(flavour, err, request_id, param="model")
+            return self._error(flavour, err, request_id)
         except InvalidRequest as exc:
             err = ProviderError(exc.status, exc.kind, str(exc), code=exc.code)
             return self._error(flavour, err, request_id, param=exc.param)
