@@ -21,7 +21,7 @@ OPENAI_CASES = [
     (b'{"model": "fd-large", "messages": [{"role": "user", "content": "x"}], "max_tokens": "ten"}', 400,
      "max_tokens"),
     (b'{"model": "fd-large", "messages": [{"role": "user", "content": "x"}], "stream": "yes"}', 400, "stream"),
-    (b'{"model": "no-such-model", "messages": [{"role": "user", "content": "x"}]}', 404, None),  # the real 404 names no param
+    (b'{"model": "no-such-model", "messages": [{"role": "user", "content": "x"}]}', 404, None),
 ]
 
 
