@@ -240,7 +240,7 @@ def _json_text(schema: dict[str, Any], request: ModelRequest, prompt: Prompt, te
     context = "\n".join([prompt.question, *(p.text for p in prompt.passages), text])
     if request.json_schema is None:  # JSON mode: the prompt's example object is a shape, not facts
         context = without_examples(context)
-    filled = fill_schema(schema, context, rng, answer=text)
+    filled = fill_schema(schema, context, rng, answer=text, question=prompt.question)
     return json.dumps(filled.value, ensure_ascii=False), filled.truncated
 
 

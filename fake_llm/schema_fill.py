@@ -31,6 +31,11 @@ _TEXT_FIELDS = {"answer", "text", "summary", "response", "content", "reason", "e
                 "reasoning", "description", "output", "result", "reply", "final_answer", "body", "details",
                 "justification", "rationale", "comment", "notes", "analysis"}
 _BOOL_NO = ("not ", "no ", "n't", "never", "false")
+# flags that raise an alarm (a guardrail's is_homework, contains_pii, is_off_topic): up only with cause
+_ALARMS = frozenset("homework off unsafe harmful toxic abusive abuse pii jailbreak injection spam malicious violation "
+                    "violates offensive profanity inappropriate nsfw hate hateful threat fraud illegal dangerous "
+                    "escalate escalation attack flagged".split())
+_FLAG_WORDS = frozenset("is has contains contain needs need should requires asks asking about for".split())
 
 def _as_dict(value: Any) -> dict[str, Any]:
     """``value`` if it is a JSON object, else an empty one: schema keywords of the wrong kind are ignored."""
@@ -55,6 +60,7 @@ class _Filler:
     extractor: Extractor
     rng: random.Random
     answer: str | None
+    question: str | None = None  # the user's own words, when they are known apart from the context
     nodes_left: int = MAX_NODES
     truncated: bool = False
     _expanding: list[str] = field(default_factory=list)  # $refs being filled: a recursive model stops here
@@ -237,7 +243,13 @@ class _Filler:
         return round(value, 6)
 
     def boolean(self, name: str) -> bool:
-        phrase = " ".join(words_of(name))
+        words = words_of(name)
+        if _ALARMS.intersection(words):
+            # raised when the user's words name the trouble ("my homework"), not because a system prompt
+            # says what to look for ("check if the user asks for homework help")
+            said = (self.question if self.question is not None else self.extractor.text).lower()
+            return any(re.search(rf"\b{re.escape(w)}", said) for w in words if w not in _FLAG_WORDS and w != "off")
+        phrase = " ".join(words)
         text = self.extractor.text.lower()
         at = text.find(phrase) if phrase else -1
         if at < 0:
@@ -285,10 +297,10 @@ class _Filler:
 
 
 def fill_schema(schema: dict[str, Any], text: str, rng: random.Random, *, answer: str | None = None,
-                max_nodes: int = MAX_NODES, today: date | None = None) -> Filled:
+                max_nodes: int = MAX_NODES, today: date | None = None, question: str | None = None) -> Filled:
     """A value for ``schema`` (strings prefer the answer and the words of ``text``), within a budget;
-    ``today`` is what relative dates ("tomorrow") count from."""
-    filler = _Filler(schema, Extractor(text, today), rng, answer, nodes_left=max_nodes)
+    ``today`` is what relative dates ("tomorrow") count from; ``question``, the user's words in ``text``."""
+    filler = _Filler(schema, Extractor(text, today), rng, answer, question, nodes_left=max_nodes)
     filler._expanding.append("#")  # the root is being filled: a field that refers back to it stops there
     defs = schema.get("$defs") or schema.get("definitions") or {}
     where = "$defs" if "$defs" in schema else "definitions"

@@ -102,3 +102,16 @@ def test_constraints_the_anthropic_sdk_moves_into_descriptions_are_still_met() -
     sent = transform_schema(Person.model_json_schema())  # minItems 2, pattern, ge/le become description text
     person = Person.model_validate(fill_schema(sent, TEXT, random.Random(1)).value)
     assert len(person.addresses) >= 2 and person.addresses[0].zip.isdigit()
+
+
+GUARDRAIL = {"type": "object", "properties": {"is_homework": {"type": "boolean"}, "reasoning": {"type": "string"}},
+             "required": ["is_homework", "reasoning"]}
+
+
+@pytest.mark.parametrize(("question", "raised"), [("What's the weather in Paris?", False),
+                                                  ("Can you solve my algebra homework for me?", True)])
+def test_an_alarm_flag_is_raised_by_the_users_words_not_by_the_instructions(question: str, raised: bool) -> None:
+    """A guardrail's ``is_homework`` that was true for every input tripped on every request."""
+    text = f"{question}\nCheck if the user is asking you to do their homework."
+    value = fill_schema(GUARDRAIL, text, random.Random(0), question=question).value
+    assert value["is_homework"] is raised

@@ -226,3 +226,41 @@ def test_a_rag_agent_searches_when_its_context_does_not_answer(server: Firedrill
     assert "Settings > Security" in result.output and result.usage.requests == 2
     greeting = agent.run_sync("Hello!")
     assert greeting.usage.requests == 1 and len(queries) == 1
+
+
+def test_openai_agents_input_guardrail_trips_only_on_what_it_guards_against(server: FiredrillServer) -> None:
+    """The SDK's own guardrail example: a classifier agent's ``is_homework`` decides the tripwire."""
+    from agents import (
+        Agent,
+        GuardrailFunctionOutput,
+        InputGuardrailTripwireTriggered,
+        OpenAIChatCompletionsModel,
+        Runner,
+        input_guardrail,
+        set_tracing_disabled,
+    )
+
+    set_tracing_disabled(True)
+
+    class HomeworkOutput(BaseModel):
+        is_homework: bool
+        reasoning: str
+
+    async def run(question: str) -> str:
+        client = openai.AsyncOpenAI(base_url=server.openai_base_url, api_key="sk-test", max_retries=0)
+        model = OpenAIChatCompletionsModel(model="gpt-4o-mini", openai_client=client)
+        check = Agent(name="Guardrail check", instructions="Check if the user is asking you to do their homework.",
+                      output_type=HomeworkOutput, model=model)
+
+        @input_guardrail
+        async def homework(ctx, agent, input):  # type: ignore[no-untyped-def]  # noqa: A002, ANN001, ARG001
+            result = await Runner.run(check, input, context=ctx.context)
+            return GuardrailFunctionOutput(output_info=result.final_output,
+                                           tripwire_triggered=result.final_output.is_homework)
+
+        agent = Agent(name="Support", instructions="Help the customer.", input_guardrails=[homework], model=model)
+        return str((await Runner.run(agent, question)).final_output)
+
+    assert asyncio.run(run("Hello, what can you do?"))
+    with pytest.raises(InputGuardrailTripwireTriggered):
+        asyncio.run(run("Can you solve my algebra homework: 2x + 3 = 11?"))
