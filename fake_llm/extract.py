@@ -32,6 +32,7 @@ _NOT_NAMES = frozenset(
 _CAP_WORD = r"[A-Z](?:[A-Za-z'’.-]*[A-Za-z.])?(?![\w-])"
 _PLACE = rf"{_CAP_WORD}(?:[ -](?:{_CAP_WORD}|de|del|la|le|am|upon|on-sea))*(?:, ?{_CAP_WORD}(?: {_CAP_WORD})*)?"
 _PLACE_AFTER = re.compile(rf"\b(?:in|at|for|from|to|near|of|around|about|into|visiting)\s+(?:the\s+)?({_PLACE})")
+_ONLY_PLACE = re.compile(rf"^\s*(?:(?:[Aa]nd|[Oo]r|[Nn]ow|[Aa]lso|[Tt]hen)\s+)?({_PLACE})\s*[?.!]*\s*$")  # "And Rome?"
 _LOWER_PLACE = re.compile(r"\b(?:in|at|for|near)\s+([a-z][a-z'-]+(?: [a-z][a-z'-]+)??)(?=\s*(?:[?.!,;]|$|today|"
                           r"tomorrow|now|right|this|next|and|or))")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
@@ -117,6 +118,8 @@ def places(text: str) -> list[str]:
         part = match[1].rstrip(".,")
         if found and part.split()[0].lower() not in _NOT_NAMES and part not in found:
             found.append(part)
+    if not found and (only := _ONLY_PLACE.match(text)) and only[1].split()[0].lower() not in _NOT_NAMES:
+        found.append(only[1])  # a follow-up that names only the place
     if not found:
         for match in _LOWER_PLACE.finditer(text):
             head = match[1].split()[0]

@@ -7,6 +7,7 @@ from typing import Any
 
 import anthropic
 import openai
+import pytest
 
 from chaos.testing import FiredrillServer
 
@@ -73,13 +74,14 @@ def test_tool_choice_none_required_and_named(client: openai.OpenAI) -> None:
     assert [c.function.name for c in named.message.tool_calls] == ["get_time"]
 
 
-def test_a_follow_up_question_reuses_the_tool_with_the_new_place(client: openai.OpenAI) -> None:
+@pytest.mark.parametrize("follow_up", ["And in London?", "And London?", "What about London?", "Now London"])
+def test_a_follow_up_question_reuses_the_tool_with_the_new_place(client: openai.OpenAI, follow_up: str) -> None:
     messages: list[dict[str, Any]] = [{"role": "user", "content": "What's the weather in Paris?"}]
     first = _ask(client, messages).choices[0].message
     messages += [first.model_dump(exclude_none=True),
                  {"role": "tool", "tool_call_id": first.tool_calls[0].id, "content": "Sunny"},
                  {"role": "assistant", "content": "It is sunny in Paris."},
-                 {"role": "user", "content": "And in London?"}]
+                 {"role": "user", "content": follow_up}]
     call = _ask(client, messages).choices[0].message.tool_calls[0]
     assert call.function.name == "get_weather" and json.loads(call.function.arguments)["city"] == "London"
 
