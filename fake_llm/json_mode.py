@@ -64,8 +64,21 @@ def _is_schema(value: dict[str, Any]) -> bool:
 
 
 def without_examples(text: str) -> str:
-    """The prompt with its example objects taken out: their placeholder values are not facts."""
-    return re.sub(r"\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", " ", text)
+    """The prompt with its example objects (and any schema written in it, nested however deep) taken
+    out: their placeholder values and keywords are not facts. An unclosed brace keeps what follows."""
+    kept, depth, start, end = [], 0, 0, 0
+    for brace in re.finditer(r"[{}]", text):
+        if brace[0] == "{":
+            depth += 1
+            if depth == 1:
+                start = brace.start()
+        elif depth:
+            depth -= 1
+            if depth == 0:
+                kept.append(text[end:start])
+                end = brace.end()
+    kept.append(text[end:])
+    return " ".join(kept)
 
 
 def _example_object(text: str) -> dict[str, Any] | None:

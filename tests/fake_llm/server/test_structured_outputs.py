@@ -135,6 +135,7 @@ def test_instructor_modes_that_write_the_schema_into_the_prompt_get_an_instance(
         triage = patched.chat.completions.create(model="gpt-4o-mini", response_model=Triage,  # type: ignore[call-overload]
                                                  messages=MESSAGES, max_retries=0)
         assert triage.reporter.name == "Maria Lopez" and triage.ticket_id == 88
+        assert "$defs" not in triage.model_dump_json() and "title" not in triage.summary.lower()
     claude = instructor.from_anthropic(anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test",
                                                            max_retries=0), mode=instructor.Mode.ANTHROPIC_JSON)
     triage = claude.messages.create(model="claude-sonnet-4-5", max_tokens=2000, response_model=Triage,  # type: ignore[call-overload]
