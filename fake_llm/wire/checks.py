@@ -92,6 +92,8 @@ def _anthropic_schema(schema: Any, where: str) -> None:
 def _anthropic_common(req: CountTokensRequest | MessagesRequest) -> None:
     names = []
     for i, tool in enumerate(req.tools or []):
+        if tool.name in names:
+            raise InvalidRequest("tools: Tool names must be unique.", param="tools")
         names.append(tool.name)
         if tool.type in (None, "custom"):
             _anthropic_schema(tool.input_schema, f"tools.{i}.custom.input_schema")  # type: ignore[union-attr]

@@ -59,7 +59,7 @@ class MessageParam(Part):
 
 
 class CustomTool(Part):
-    name: Annotated[str, Field(min_length=1, max_length=128)]
+    name: Annotated[str, Field(min_length=1, max_length=128, pattern=r"^[a-zA-Z0-9_-]{1,128}$")]
     input_schema: dict[str, Any]
     type: Literal["custom"] | None = None
     description: str | None = None

@@ -277,3 +277,16 @@ def test_anthropic_tool_use_and_results_must_pair_up(claude: anthropic.Anthropic
         claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=messages,
                                tools=[{"name": "get_weather", "input_schema": {"type": "object"}}])
     assert caught.value.body["error"] == {"type": "invalid_request_error", "message": message}  # type: ignore[index]
+
+
+@pytest.mark.parametrize(("tools", "message"), [
+    ([{"name": "get weather", "input_schema": {"type": "object"}}],
+     "tools.0.custom.name: String should match pattern '^[a-zA-Z0-9_-]{1,128}$'"),
+    ([{"name": "search", "input_schema": {"type": "object"}}, {"name": "search", "input_schema": {"type": "object"}}],
+     "tools: Tool names must be unique."),
+])
+def test_anthropic_tool_names_are_checked_as_the_api_checks_them(claude: anthropic.Anthropic, tools: Any,
+                                                                 message: str) -> None:
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=HI, tools=tools)
+    assert caught.value.body["error"] == {"type": "invalid_request_error", "message": message}  # type: ignore[index]
