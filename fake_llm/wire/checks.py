@@ -25,7 +25,7 @@ from fake_llm.wire.request_models import (
     ResponsesRequest,
 )
 from fake_llm.wire.request_models.anthropic_messages import TextBlock
-from fake_llm.wire.schema_limits import check_schema, schema_problem
+from fake_llm.wire.schema_limits import check_schema, check_strict, schema_problem
 from fake_llm.wire.validation import Style, validate
 
 EMBEDDING_INPUT_TOKENS = 8192  # per input, on every OpenAI embedding model
@@ -46,6 +46,9 @@ def chat(body: dict[str, Any]) -> ChatRequest:
             names.append(fn.name)
             if fn.parameters is not None:
                 check_schema(fn.parameters, f"function '{fn.name}'", f"tools[{i}].function.parameters")
+                if fn.strict:
+                    check_strict(fn.parameters, f"function '{fn.name}'", f"tools[{i}].function.parameters",
+                                 "invalid_function_parameters")
     choice = req.tool_choice
     if choice is not None and not req.tools:
         raise InvalidRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are "
@@ -59,6 +62,8 @@ def chat(body: dict[str, Any]) -> ChatRequest:
     if fmt is not None and fmt.type == "json_schema" and fmt.json_schema.schema_ is not None:  # type: ignore[union-attr]
         spec = fmt.json_schema  # type: ignore[union-attr]
         check_schema(spec.schema_, f"response_format '{spec.name}'", "response_format")
+        if spec.strict:
+            check_strict(spec.schema_, f"response_format '{spec.name}'", "response_format", "")
     tool_turns.chat(req)
     return req
 
@@ -73,6 +78,9 @@ def responses(body: dict[str, Any]) -> ResponsesRequest:
             names.append(tool.name)  # type: ignore[union-attr]
             if tool.parameters is not None:  # type: ignore[union-attr]
                 check_schema(tool.parameters, f"function '{tool.name}'", f"tools[{i}].parameters")  # type: ignore[union-attr]
+                if tool.strict:  # type: ignore[union-attr]
+                    check_strict(tool.parameters, f"function '{tool.name}'", f"tools[{i}].parameters",  # type: ignore[union-attr]
+                                 "invalid_function_parameters")
     choice = req.tool_choice
     if choice is not None and not isinstance(choice, str) and choice.type == "function" and choice.name not in names:  # type: ignore[union-attr]
         raise InvalidRequest(f"Tool choice 'function' not found in 'tools' parameter: no function named "
@@ -80,6 +88,9 @@ def responses(body: dict[str, Any]) -> ResponsesRequest:
     fmt = req.text.format if req.text is not None else None
     if fmt is not None and fmt.type == "json_schema":
         check_schema(fmt.schema_, f"text.format '{fmt.name}'", "text.format.schema")  # type: ignore[union-attr]
+        if fmt.strict:  # type: ignore[union-attr]
+            check_strict(fmt.schema_, f"response_format '{fmt.name}'", "text.format.schema",  # type: ignore[union-attr]
+                         "invalid_json_schema")
     return req
 
 

@@ -159,3 +159,40 @@ def _instance_size(root: dict[str, Any], node: Any, depth: int, refs: set[str]) 
     if isinstance(min_props, int) and not isinstance(min_props, bool):
         size += min_props
     return size
+
+
+def strict_problem(schema: Any) -> str | None:
+    """What Structured Outputs' strict mode refuses in a well-formed schema, in the API's words: every
+    object must set ``additionalProperties: false`` and require each of its properties. None when
+    the schema keeps both rules (a schema that is not an object's is left to ``schema_problem``)."""
+    stack: list[tuple[tuple[str, ...], Any]] = [((), schema)]
+    while stack:
+        context, node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        props = node.get("properties")
+        if node.get("type") == "object" or isinstance(props, dict):
+            if node.get("additionalProperties") is not False:
+                return f"In context={context!r}, 'additionalProperties' is required to be supplied and to be false."
+            required: list[Any] = node["required"] if isinstance(node.get("required"), list) else []
+            missing = [k for k in (props if isinstance(props, dict) else {}) if k not in required]
+            if missing:
+                return (f"In context={context!r}, 'required' is required to be supplied and to be an array including "
+                        f"every key in properties. Missing '{missing[0]}'.")
+        children: list[tuple[tuple[str, ...], Any]] = []
+        for key in ("properties", "$defs", "definitions"):
+            if isinstance(node.get(key), dict):
+                children += [((*context, key, name), sub) for name, sub in node[key].items()]
+        if "items" in node:
+            children.append(((*context, "items"), node["items"]))
+        for key in ("anyOf", "oneOf", "allOf"):
+            if isinstance(node.get(key), list):
+                children += [((*context, key, str(i)), sub) for i, sub in enumerate(node[key])]
+        stack.extend(reversed(children))  # the first property first, as the API reads the schema
+    return None
+
+
+def check_strict(schema: Any, where: str, param: str, code: str) -> None:
+    """A 400 for ``strict_problem``, naming ``where`` as the API does ("response_format 'answer'")."""
+    if (problem := strict_problem(schema)) is not None:
+        raise InvalidRequest(f"Invalid schema for {where}: {problem}", param=param, code=code)

@@ -15,7 +15,8 @@ AUTH = {"authorization": "Bearer sk-test"}
 PASSAGE = "[doc:a updated:2026-01-01] The Pro plan costs $49 per month."
 CITY = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
 WEATHER_CHAT = {"type": "function", "function": {"name": "get_weather", "parameters": CITY}}
-WEATHER = {"type": "function", "name": "get_weather", "strict": True, "parameters": CITY}
+WEATHER = {"type": "function", "name": "get_weather", "strict": True,  # strict: every object closed
+           "parameters": {**CITY, "additionalProperties": False}}
 SCHEMA = {"type": "object", "properties": {"answer": {"type": "string"}}, "required": ["answer"],
           "additionalProperties": False}
 

@@ -290,3 +290,37 @@ def test_anthropic_tool_names_are_checked_as_the_api_checks_them(claude: anthrop
     with pytest.raises(anthropic.BadRequestError) as caught:
         claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=HI, tools=tools)
     assert caught.value.body["error"] == {"type": "invalid_request_error", "message": message}  # type: ignore[index]
+
+
+LOOSE = {"type": "object", "properties": {"city": {"type": "string"}, "unit": {"type": "string"}}, "required": ["city"]}
+NO_UNIT = {**LOOSE, "additionalProperties": False}
+NESTED = {"type": "object", "additionalProperties": False, "required": ["where"],
+          "properties": {"where": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+NOT_FALSE = "'additionalProperties' is required to be supplied and to be false."
+MISSING_UNIT = "'required' is required to be supplied and to be an array including every key in properties. " \
+               "Missing 'unit'."
+
+
+@pytest.mark.parametrize(("schema", "problem"), [(LOOSE, f"In context=(), {NOT_FALSE}"),
+                                                 (NO_UNIT, f"In context=(), {MISSING_UNIT}"),
+                                                 (NESTED, f"In context=('properties', 'where'), {NOT_FALSE}")])
+def test_strict_schemas_must_close_every_object_and_require_every_property(client: openai.OpenAI, schema: Any,
+                                                                            problem: str) -> None:
+    """Structured Outputs' strict mode refuses a hand-written schema that leaves an object open."""
+    error = _chat_error(client, response_format={"type": "json_schema",
+                                                 "json_schema": {"name": "weather", "strict": True, "schema": schema}})
+    assert (error["param"], error["code"], error["message"]) == (
+        "response_format", None, f"Invalid schema for response_format 'weather': {problem}")
+    error = _chat_error(client, tools=[{"type": "function", "function": {"name": "get_weather", "strict": True,
+                                                                         "parameters": schema}}])
+    assert (error["param"], error["code"], error["message"]) == (
+        "tools[0].function.parameters", "invalid_function_parameters", f"Invalid schema for function 'get_weather': "
+                                                                        f"{problem}")
+    with pytest.raises(openai.BadRequestError) as caught:
+        client.responses.create(model="gpt-4o", input="hi", text={"format": {  # type: ignore[typeddict-item]
+            "type": "json_schema", "name": "weather", "strict": True, "schema": schema}})
+    assert caught.value.body == {"message": f"Invalid schema for response_format 'weather': {problem}",
+                                 "type": "invalid_request_error", "param": "text.format.schema",
+                                 "code": "invalid_json_schema"}
+    assert client.chat.completions.create(model="gpt-4o", messages=HI, response_format={  # type: ignore[arg-type]
+        "type": "json_schema", "json_schema": {"name": "weather", "schema": schema}})  # not strict: taken as it is
