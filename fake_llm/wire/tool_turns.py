@@ -3,8 +3,9 @@
 An app that trims its history in the middle of a tool turn, drops a tool result or replays a result
 without its call meets a 400 in production; here it meets the same 400, in the API's own words:
 
-- Chat Completions: every ``tool_calls`` id answered by the ``tool`` messages right after it, and no
-  ``tool`` message that answers no call of the assistant message before them;
+- Chat Completions: every ``tool_calls`` id answered by the ``tool`` messages right after it, no
+  ``tool`` message that answers no call of the assistant message before them, and an assistant
+  message's ``content`` null only when it makes a call;
 - Responses: every ``function_call`` with its ``function_call_output`` (the previous response's
   calls included), and no output without its call;
 - Messages: every ``tool_use`` answered by a ``tool_result`` in the next message, and no
@@ -41,6 +42,10 @@ def chat(req: ChatRequest) -> None:
         if waiting:
             raise _unanswered(waiting, at)
         waiting = [c.id for c in m.tool_calls or ()] if m.role == "assistant" else []  # type: ignore[union-attr]
+        if (m.role == "assistant" and m.content is None and "content" in m.model_fields_set and not waiting
+                and m.function_call is None):  # type: ignore[union-attr]
+            raise InvalidRequest("Invalid value for 'content': expected a string, got null.",
+                                 param=f"messages.[{i}].content", code="")  # null only beside a call
         calls, at = set(waiting), i
     if waiting:
         raise _unanswered(waiting, at)

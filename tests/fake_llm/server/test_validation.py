@@ -250,8 +250,10 @@ ANSWER = {"role": "tool", "tool_call_id": "call_1", "content": "Windy"}
     ([*HI, {**CALLED, "tool_calls": [CALL, {**CALL, "id": "call_2"}]}, ANSWER], "messages.[1].role",
      "An assistant message with 'tool_calls' must be followed by tool messages responding to each 'tool_call_id'. "
      "The following tool_call_ids did not have response messages: call_2"),
+    ([*HI, {"role": "assistant", "content": None}, *HI], "messages.[1].content",
+     "Invalid value for 'content': expected a string, got null."),
 ], ids=["a result without a call", "a result for another call", "a call without its result",
-        "one of two parallel calls unanswered"])
+        "one of two parallel calls unanswered", "an assistant turn with neither text nor a call"])
 def test_chat_tool_calls_and_results_must_pair_up(client: openai.OpenAI, messages: Any, param: str,
                                                   message: str) -> None:
     """A history trimmed in the middle of a tool turn fails in production: here too, in the API's words."""
