@@ -60,6 +60,7 @@ class ModelProfile:
     dimensions_param: bool = False  # accepts `dimensions` (text-embedding-3-*): shorter vectors on request
     omni: bool = False  # a moderation model that scores images and the illicit categories (omni-moderation-*)
     echo_logprobs: bool = True  # legacy completions: scores an echoed prompt (gpt-3.5-turbo-instruct does not)
+    one_sampling_param: bool = False  # takes temperature or top_p, not both (Claude from opus-4-1 on)
 
     def cost_usd(self, input_tokens: int, output_tokens: int) -> float:
         return input_tokens / 1000 * self.price_in_per_1k + output_tokens / 1000 * self.price_out_per_1k

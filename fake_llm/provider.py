@@ -408,6 +408,8 @@ class Provider:
         else:
             kind = "anthropic" if flavour is Flavour.ANTHROPIC else "responses" if route == RESPONSES_ROUTE else "chat"
             checks.output_limit(kind, request.max_tokens, profile.version, profile.max_output_tokens)
+            if kind == "anthropic":
+                checks.anthropic_sampling(body, one_param=profile.one_sampling_param)
             checks.context_window(kind, [m.content for m in request.messages], profile.context_window)
         retry = _retry_count(headers)
         question = next((m.content for m in reversed(request.messages) if m.role == "user"), "")

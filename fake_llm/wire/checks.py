@@ -153,6 +153,13 @@ def messages(body: dict[str, Any]) -> MessagesRequest:
     return req
 
 
+def anthropic_sampling(body: dict[str, Any], *, one_param: bool) -> None:
+    """Newer Claude models take ``temperature`` or ``top_p``, not both (``one_param``, from the catalogue)."""
+    if one_param and body.get("temperature") is not None and body.get("top_p") is not None:
+        raise InvalidRequest("`temperature` and `top_p` cannot both be specified for this model. Please use only one.",
+                             param="top_p")
+
+
 def input_tokens(body: dict[str, Any]) -> InputTokensRequest:
     """``POST /v1/responses/input_tokens``: the Responses request's shape, every field optional."""
     return validate(InputTokensRequest, body, Style.RESPONSES)

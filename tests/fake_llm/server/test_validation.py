@@ -326,3 +326,16 @@ def test_strict_schemas_must_close_every_object_and_require_every_property(clien
                                  "code": "invalid_json_schema"}
     assert client.chat.completions.create(model="gpt-4o", messages=HI, response_format={  # type: ignore[arg-type]
         "type": "json_schema", "json_schema": {"name": "weather", "schema": schema}})  # not strict: taken as it is
+
+
+def test_newer_claude_models_take_temperature_or_top_p_not_both(claude: anthropic.Anthropic) -> None:
+    """What langchain and litellm send when an app sets both (this SDK no longer has either argument)."""
+    both = {"temperature": 0.5, "top_p": 0.9}
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=HI, extra_body=both)  # type: ignore[arg-type]
+    assert caught.value.body["error"]["message"] == (  # type: ignore[index]
+        "`temperature` and `top_p` cannot both be specified for this model. Please use only one.")
+    assert claude.messages.create(model="claude-sonnet-4-5", max_tokens=10, messages=HI,  # type: ignore[arg-type]
+                                  extra_body={"temperature": 0.5})
+    assert claude.messages.create(model="claude-3-7-sonnet-latest", max_tokens=10, messages=HI,  # type: ignore[arg-type]
+                                  extra_body=both)
