@@ -28,6 +28,7 @@ from fake_llm.errors import CatalogError, UnknownModel
 
 CATALOG_ENV = "FIREDRILL_MODELS"  # path of a user's catalogue file, read by Catalog()
 KINDS = ("chat", "reasoning", "embedding", "completion", "moderation")
+CHAT_KINDS = ("chat", "reasoning")  # the kinds /v1/chat/completions serves: what a chat feature can be routed to
 
 
 @dataclass(frozen=True)

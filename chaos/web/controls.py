@@ -61,7 +61,7 @@ def options(drill: Drill) -> dict[str, list[str]]:
     """The values the console's pickers and trace filters offer, as on-call's tools list them."""
     world = drill.world
     with drill.lock:
-        listed = [name for name, _, _ in world.provider.models()]
+        listed = world.chat_models()  # what the feature can be routed to, not every model the provider lists
         first = [m for m in (world.controls.model, drill.scenario.world.backup_model) if m in listed]
         models = list(dict.fromkeys([*first, *sorted(listed)]))  # the model in use and the backup, then the rest
         prompts = list(world.prompts.versions)

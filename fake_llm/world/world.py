@@ -12,7 +12,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from fake_llm.catalog import Catalog
+from fake_llm.catalog import CHAT_KINDS, Catalog
 from fake_llm.errors import FakeLLMError, UnknownModel
 from fake_llm.hooks import Flavour, Hooks, RequestInfo, Stage
 from fake_llm.provider import Provider
@@ -234,6 +234,14 @@ class World:
 
     def _check_model(self, name: str) -> None:
         try:
-            self.catalog.resolve(name)
+            profile = self.catalog.resolve(name)
         except UnknownModel:
-            raise FakeLLMError(f"unknown model {name!r}; known: {', '.join(self.catalog.names())}") from None
+            raise FakeLLMError(f"unknown model {name!r}; known: {', '.join(self.chat_models())}") from None
+        if profile.kind not in CHAT_KINDS:
+            raise FakeLLMError(f"{name!r} is a {profile.kind} model: the feature answers through chat completions, "
+                               f"so route it to a chat model (for example {', '.join(self.chat_models()[:3])})")
+
+    def chat_models(self) -> list[str]:
+        """The models the feature can be routed to: every OpenAI name whose kind chat completions serves
+        (the feature calls the OpenAI route; an embedding or moderation model there is a 404)."""
+        return [n for n in self.catalog.names("openai") if self.catalog.resolve(n).kind in CHAT_KINDS]

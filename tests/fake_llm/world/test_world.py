@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from fake_llm.errors import FakeLLMError
 from fake_llm.world.world import World
 
 
@@ -103,6 +104,17 @@ def test_unknown_controls_say_what_is_allowed() -> None:
         world.set_topic("weather", False)
     with pytest.raises(FakeLLMError, match="unknown model"):
         world.use_model("gpt-9")
+
+
+@pytest.mark.parametrize(("name", "kind"), [("fd-embed", "embedding"), ("text-embedding-3-small", "embedding"),
+                                            ("omni-moderation-latest", "moderation"), ("babbage-002", "completion")])
+def test_the_feature_is_routed_only_to_a_chat_model(name: str, kind: str) -> None:
+    world = World(seed=1)
+    with pytest.raises(FakeLLMError, match=f"'{name}' is a {kind} model: .*route it to a chat model"):
+        world.use_model(name)
+    assert name not in world.chat_models()
+    assert {"fd-large", "fd-small", "gpt-4o", "o4-mini"} <= set(world.chat_models())
+    assert world.use_model("fd-small") == "model fd-small"
 
 
 def test_the_topic_mix_is_configurable() -> None:
