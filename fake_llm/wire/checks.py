@@ -181,6 +181,9 @@ def count_tokens(body: dict[str, Any]) -> CountTokensRequest:
 def embeddings(body: dict[str, Any]) -> EmbeddingsRequest:
     req = validate(EmbeddingsRequest, body, Style.CHAT)
     texts = [req.input] if isinstance(req.input, str) else req.input
+    if "" in texts:  # an empty chunk from an ingestion pipeline: refused, in the API's unhelpful words
+        raise InvalidRequest("'$.input' is invalid. Please check the API reference: "
+                             "https://platform.openai.com/docs/api-reference.", code="")
     for i, text in enumerate(texts):
         if isinstance(text, str) and (tokens := context_overflow([text], EMBEDDING_INPUT_TOKENS)):
             raise InvalidRequest(

@@ -64,3 +64,14 @@ def test_embeddings_bad_input_and_unknown_model(firedrill_server: FiredrillServe
     assert httpx.post(url, json={"model": "nope", "input": "x"}, headers=AUTH).status_code == 404
     bad_format = httpx.post(url, json={"model": "fd-embed", "input": "x", "encoding_format": "hex"}, headers=AUTH)
     assert bad_format.json()["error"]["param"] == "encoding_format"
+
+
+@pytest.mark.parametrize("texts", ["", ["a chunk", ""]])
+def test_an_empty_text_to_embed_is_refused_as_the_api_refuses_it(firedrill_server: FiredrillServer,
+                                                                 texts: object) -> None:
+    """A RAG ingestion that embeds an empty chunk fails in production: here too."""
+    r = httpx.post(f"{firedrill_server.url}/v1/embeddings", json={"model": "text-embedding-3-small", "input": texts},
+                   headers=AUTH)
+    assert r.status_code == 400 and r.json()["error"] == {
+        "message": "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.",
+        "type": "invalid_request_error", "param": None, "code": None}

@@ -119,11 +119,12 @@ def _embedding_models() -> list[tuple[str, int, bool]]:
 def test_every_embedding_model_gives_dense_unit_vectors_at_every_size(client: openai.OpenAI, model: str, size: int,
                                                                       shortens: bool, encoding: str) -> None:
     """Full size, and for models that take ``dimensions`` every cut down to 1 ([+1.0] or [-1.0]):
-    unit norm, no zero coordinates, as a real model's vectors are."""
+    unit norm, no zero coordinates, as a real model's vectors are; a blank text's too (an empty one is
+    refused, as the API refuses it)."""
     cuts = [None, *((1, 2, 3, size // 3, size - 1, size) if shortens else ())]
     for dims in cuts:
         extra = {} if dims is None else {"dimensions": dims}
-        r = client.embeddings.create(model=model, input=["The quick brown fox", ""], encoding_format=encoding,  # type: ignore[arg-type]
+        r = client.embeddings.create(model=model, input=["The quick brown fox", " "], encoding_format=encoding,  # type: ignore[arg-type]
                                      **extra)  # type: ignore[arg-type]
         for item in r.data:
             vec = item.embedding
