@@ -64,6 +64,7 @@ def server_config(app: ASGIApp, sock: GuardedListener, *, log_level: str = "warn
         loop="asyncio",  # not uvloop: its accept() in C would bypass the listening socket's cap
         http=guarded_protocol(header_timeout_s=header_timeout_s, guard=sock.guard),
         access_log=log_level in ("trace", "debug", "info"),  # formatting it cost even when filtered out
+        proxy_headers=False,  # nothing here sits behind a proxy: a client's X-Forwarded-For is not believed
         timeout_keep_alive=KEEP_ALIVE_S, limit_concurrency=sock.guard.cap + EVICT_SLACK + 1,
         timeout_graceful_shutdown=graceful_shutdown_s,
     )

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from starlette.types import Receive, Scope, Send
 
 from fake_llm import ServerThread, create_app
 from fake_llm.server.runner import listen_socket
@@ -123,3 +124,14 @@ def test_a_flood_of_half_open_sockets_past_the_cap_leaves_the_server_answering()
         finally:
             for sock in flood:
                 sock.close()
+
+
+def test_a_client_cannot_claim_another_address_with_x_forwarded_for() -> None:
+    async def client_of(scope: Scope, receive: Receive, send: Send) -> None:
+        host = scope["client"][0].encode()
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-length", b"%d" % len(host))]})
+        await send({"type": "http.response.body", "body": host})
+
+    with ServerThread(client_of) as srv:
+        seen = httpx.get(srv.url, headers={"x-forwarded-for": "203.0.113.7"}, timeout=5).text
+    assert seen == "127.0.0.1"  # uvicorn believes the header from 127.0.0.1 unless told not to
