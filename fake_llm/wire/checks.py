@@ -149,6 +149,9 @@ def messages(body: dict[str, Any]) -> MessagesRequest:
         raise InvalidRequest("`max_tokens` must be greater than `thinking.budget_tokens`. Please consult our "
                              "documentation at https://docs.claude.com/en/docs/build-with-claude/extended-thinking"
                              "#max-tokens-and-context-window-size", param="max_tokens")
+    if (req.thinking is not None and req.thinking.type != "disabled" and req.tool_choice is not None
+            and req.tool_choice.type in ("any", "tool")):
+        raise InvalidRequest("Thinking may not be enabled when tool_choice forces tool use.", param="tool_choice")
     _anthropic_common(req)
     return req
 

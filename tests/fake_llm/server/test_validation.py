@@ -339,3 +339,16 @@ def test_newer_claude_models_take_temperature_or_top_p_not_both(claude: anthropi
                                   extra_body={"temperature": 0.5})
     assert claude.messages.create(model="claude-3-7-sonnet-latest", max_tokens=10, messages=HI,  # type: ignore[arg-type]
                                   extra_body=both)
+
+
+@pytest.mark.parametrize("choice", [{"type": "any"}, {"type": "tool", "name": "get_weather"}])
+def test_thinking_may_not_be_enabled_when_tool_choice_forces_tool_use(claude: anthropic.Anthropic,
+                                                                      choice: Any) -> None:
+    """What a structured-output helper that forces its tool meets once thinking is on."""
+    tools: Any = [{"name": "get_weather", "input_schema": {"type": "object"}}]
+    with pytest.raises(anthropic.BadRequestError) as caught:
+        claude.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=HI, tools=tools, tool_choice=choice,
+                               thinking={"type": "enabled", "budget_tokens": 1024})
+    assert caught.value.body["error"]["message"] == "Thinking may not be enabled when tool_choice forces tool use."  # type: ignore[index]
+    assert claude.messages.create(model="claude-sonnet-4-5", max_tokens=2048, messages=HI, tools=tools,  # type: ignore[arg-type]
+                                  tool_choice={"type": "auto"}, thinking={"type": "enabled", "budget_tokens": 1024})
