@@ -39,15 +39,17 @@ def _announce(console: Console, live: LiveDrill, scenario: Scenario, *, hide_tit
             title="drill started",
         )
     )
+    # Commands and links are printed unwrapped (the terminal folds them on screen, a copy stays one line):
+    # rich's wrapping put a newline inside `--role commander|…` on an 80-column terminal.
     console.print("[bold]Incident room[/bold] in a browser: share this link; each person joins with a name and a role")
     console.print(f"  [cyan]{live.room_url}[/cyan]", soft_wrap=True)
     console.print(f"[bold]Responders[/bold] join with the team's join code [cyan]{live.responder_token}[/cyan]:")
-    console.print(f"  export FIREDRILL_URL={live.url} FIREDRILL_TOKEN={live.responder_token}")
-    console.print("  firedrill join --name YOUR-NAME --role commander|operations|communications|scribe")
+    console.print(f"  export FIREDRILL_URL={live.url} FIREDRILL_TOKEN={live.responder_token}", soft_wrap=True)
+    console.print("  firedrill join --name YOUR-NAME --role commander|operations|communications|scribe", soft_wrap=True)
     console.print("  then export the personal token it prints;  firedrill status --watch  is the dashboard")
-    console.print(f"  your own app can call the provider too: OPENAI_BASE_URL={live.url}/v1")
+    console.print(f"  your own app can call the provider too: OPENAI_BASE_URL={live.url}/v1", soft_wrap=True)
     console.print(f"[bold]Facilitator[/bold] token (keep it secret): [yellow]{live.facilitator_token}[/yellow]")
-    console.print("  firedrill drill pause|resume|end|reveal|inject --token <facilitator token>")
+    console.print("  firedrill drill pause|resume|end|reveal|inject --token <facilitator token>", soft_wrap=True)
     console.print("  the facilitator's room (ground truth, inject, pause, page, end):")
     console.print(f"  [yellow]{live.facilitator_url}[/yellow]", soft_wrap=True)
 

@@ -131,3 +131,20 @@ def test_a_spin_does_not_tell_responders_which_scenario_it_is(tmp_path: Path) ->
         assert scenario.id not in seen and scenario.title not in seen and "mystery" in seen
     finally:
         spin.stop()
+
+
+def test_the_announcement_keeps_each_command_on_one_line_on_a_narrow_terminal(live: LiveDrill) -> None:
+    import io
+
+    from rich.console import Console
+
+    from chaos.cli.live import _announce
+
+    out = io.StringIO()
+    _announce(Console(file=out, width=60, color_system=None), live, live.drill.scenario, hide_title=False)
+    lines = out.getvalue().splitlines()
+    for command in ("firedrill join --name YOUR-NAME --role commander|operations|communications|scribe",
+                    f"export FIREDRILL_URL={live.url} FIREDRILL_TOKEN={live.responder_token}",
+                    "firedrill drill pause|resume|end|reveal|inject --token <facilitator token>",
+                    live.facilitator_url):
+        assert any(command in line for line in lines), command  # copied from the terminal, it still runs
