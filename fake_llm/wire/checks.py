@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from fake_llm.catalog import CHAT_KINDS
 from fake_llm.errors import InvalidRequest
 from fake_llm.wire import tool_turns
 from fake_llm.wire.limits import context_overflow
@@ -224,7 +225,7 @@ def completions(body: dict[str, Any]) -> CompletionRequest:
 def endpoint_fits(route: str, kind: str, *, legacy: bool) -> None:
     """The 404 the API gives a legacy completion model on chat (or Responses), and a chat model on
     legacy completions: each kind of model is served by its own endpoint."""
-    if legacy and kind in ("chat", "reasoning"):
+    if legacy and kind in CHAT_KINDS:
         raise InvalidRequest("This is a chat model and not supported in the v1/completions endpoint. Did you mean "
                              "to use v1/chat/completions?", param="model", status=404, code="")
     if legacy and kind != "completion":

@@ -243,5 +243,5 @@ class World:
 
     def chat_models(self) -> list[str]:
         """The models the feature can be routed to: every OpenAI name whose kind chat completions serves
-        (the feature calls the OpenAI route; an embedding or moderation model there is a 404)."""
+        (the feature calls the OpenAI chat route, where a completion or moderation model is a 404)."""
         return [n for n in self.catalog.names("openai") if self.catalog.resolve(n).kind in CHAT_KINDS]
