@@ -3,6 +3,7 @@ loop: while it is being answered, /healthz and light requests are answered too."
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +13,7 @@ import httpx
 
 from fake_llm import Provider, ServerThread, create_app
 from fake_llm.hooks import Stage
-from fake_llm.server.app import is_heavy
+from fake_llm.server.app import LARGE_BODY_PIECE, LargeBody, is_heavy
 
 AUTH = {"authorization": "Bearer sk-test"}
 
@@ -67,3 +68,26 @@ def test_a_large_answer_arrives_whole_with_its_content_length() -> None:
     assert r.status_code == 200
     assert int(r.headers["content-length"]) == len(r.content) > 2 * 1024 * 1024  # sent in pieces
     assert [d["index"] for d in r.json()["data"]] == list(range(400))
+
+
+def test_a_large_answer_gives_the_event_loop_back_between_its_pieces() -> None:
+    """A loopback client takes each piece whole, so flow control alone never pauses the writes:
+    the other requests on the loop must still get their turn between pieces."""
+    answer = LargeBody(b"x" * (5 * LARGE_BODY_PIECE), 200, {"content-type": "application/json"})
+    order: list[str] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        if message["type"] == "http.response.body":
+            order.append("piece")
+
+    async def other_request() -> None:
+        for _ in range(5):
+            order.append("other")
+            await asyncio.sleep(0)
+
+    async def both() -> None:
+        await asyncio.gather(answer({"type": "http"}, None, send), other_request())  # type: ignore[arg-type]
+
+    asyncio.run(both())
+    assert order.count("piece") == 5
+    assert "piece,piece" not in ",".join(order)  # never two pieces in one turn of the loop
