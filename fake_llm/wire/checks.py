@@ -231,7 +231,7 @@ def endpoint_fits(route: str, kind: str, *, legacy: bool) -> None:
     if legacy and kind != "completion":
         raise InvalidRequest("This model is not supported in the v1/completions endpoint.", param="model",
                              status=404, code="")
-    if not legacy and kind in ("completion", "moderation"):
+    if not legacy and kind not in CHAT_KINDS:  # a completion, embedding or moderation model
         hint = " Did you mean to use v1/completions?" if kind == "completion" else ""
         raise InvalidRequest(f"This is not a chat model and thus not supported in the {route.lstrip('/')} "
                              f"endpoint.{hint}", param="model", status=404, code="")

@@ -89,6 +89,15 @@ def test_unknown_model_is_404_model_not_found(client: openai.OpenAI, name: str) 
     assert err.value.code == "model_not_found"
 
 
+@pytest.mark.parametrize("name", ["text-embedding-3-small", "text-embedding-ada-002", "omni-moderation-latest"])
+def test_a_model_that_is_not_for_chat_is_a_404_on_chat_and_responses(client: openai.OpenAI, name: str) -> None:
+    with pytest.raises(openai.NotFoundError, match="This is not a chat model") as err:
+        client.chat.completions.create(model=name, messages=[{"role": "user", "content": "hi"}])
+    assert err.value.param == "model"
+    with pytest.raises(openai.NotFoundError, match="This is not a chat model"):
+        client.responses.create(model=name, input="hi")
+
+
 @pytest.mark.parametrize("name", ["claude-opus-4-9", "claude-sonnet-6", "claude-fable-5-3", "claude-2.1"])
 def test_unknown_anthropic_model_is_404_in_its_words(server: FiredrillServer, name: str) -> None:
     client = anthropic.Anthropic(base_url=server.anthropic_base_url, api_key="sk-ant-test", max_retries=0)
