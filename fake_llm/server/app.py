@@ -388,6 +388,8 @@ class ProviderErrors:
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"), (b"content-length", b"4096")]})
             await send({"type": "http.response.body", "body": b'{"id":', "more_body": True})
+        except ClientDisconnect:
+            return  # gone before its body was in (or its body timed out): no one to answer, nothing to log
         except Exception:  # noqa: BLE001 - the one place allowed to catch everything
             if started:
                 raise

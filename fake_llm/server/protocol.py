@@ -1,4 +1,4 @@
-"""The HTTP/1.1 protocol every firedrill server speaks: uvicorn's httptools protocol with three guards.
+"""The HTTP/1.1 protocol every firedrill server speaks: uvicorn's httptools protocol with its guards.
 
 httptools (a C parser) rather than h11: h11 validates every response header in Python, which
 cost a fifth of a non-streaming request.
@@ -9,6 +9,10 @@ cost a fifth of a non-streaming request.
   a client that connects and never finishes its request line (a half-open socket, slowloris)
   would hold a file descriptor for ever. Here the clock runs from the first byte (or the
   connection) until the request head is in.
+- A body-read timeout. A request head that promises a body (``Content-Length: 100``) and then
+  sends nothing held its connection, and a slot under the cap, for ever: busy with a request, it
+  could not be evicted. The body must keep coming: after ``header_timeout_s`` without a byte of
+  it the client gets 408 and the connection is closed (nginx's ``client_body_timeout``).
 - One write per response: the head is held until the body's first write in the same loop step
   (or the next loop iteration, whichever comes first), so a whole answer leaves in one ``send``
   and one TCP segment instead of two (uvicorn writes the head and the body separately).
@@ -190,6 +194,8 @@ class _Guarded:
 
     def _guard_init(self) -> None:
         self._header_timer: asyncio.TimerHandle | None = None
+        self._body_timer: asyncio.TimerHandle | None = None
+        self._body_seen = 0.0
         self._evicted = False
         self._awaiting_head = True
 
@@ -202,6 +208,7 @@ class _Guarded:
 
     def _lost(self) -> None:
         self._cancel_header_timer()
+        self._body_in()
         if self.guard is not None:
             self.guard.waiting.pop(self, None)  # type: ignore[call-overload]
             self.guard.release(evicted=self._evicted)
@@ -246,10 +253,43 @@ class _Guarded:
             self._header_timer.cancel()
             self._header_timer = None
 
+    def _body_pending(self) -> None:
+        """Bytes came and the request's body is still not all in: the body timeout runs from now.
+        (A body that arrives with its head, the common case, never needs a timer.)"""
+        self._body_seen = self.loop.time()
+        if self._body_timer is None and not self.transport.is_closing():
+            self._body_timer = self.loop.call_at(self._body_seen + self.header_timeout_s, self._body_timed_out)
+
+    def _body_in(self) -> None:
+        if self._body_timer is not None:
+            self._body_timer.cancel()
+            self._body_timer = None
+
+    def _body_timed_out(self) -> None:
+        self._body_timer = None
+        due = self._body_seen + self.header_timeout_s
+        if self.loop.time() < due:  # a byte came since the timer was set: wait from that byte
+            self._body_timer = self.loop.call_at(due, self._body_timed_out)
+            return
+        if self.transport.is_closing():
+            return
+        if not self._response_started():
+            self.transport.write(_BODY_TIMEOUT_ANSWER)
+        self.transport.close()
+
+    def _response_started(self) -> bool:
+        return False
+
     def _header_timed_out(self) -> None:
         self._header_timer = None
         if self._awaiting_head and not self.transport.is_closing():
             self.transport.close()
+
+
+_BODY_TIMEOUT_BODY = (b'{"error":{"message":"The request body did not arrive: nothing of it for the server\'s '
+                      b'body timeout.","type":"invalid_request_error","param":null,"code":"request_timeout"}}')
+_BODY_TIMEOUT_ANSWER = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+                        b"content-length: %d\r\n\r\n" % len(_BODY_TIMEOUT_BODY) + _BODY_TIMEOUT_BODY)
 
 
 class _HeadWithBody:
@@ -308,7 +348,17 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)
-        self._head_pending()
+        if self._awaiting_head:
+            self._head_pending()
+        elif self.cycle is not None and self.cycle.more_body and not self.cycle.response_complete:
+            self._body_pending()
+
+    def on_message_complete(self) -> None:
+        super().on_message_complete()
+        self._body_in()
+
+    def _response_started(self) -> bool:
+        return self.cycle is not None and self.cycle.response_started
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()

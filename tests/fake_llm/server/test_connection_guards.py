@@ -4,6 +4,7 @@ head, and refuses connections over its cap instead of running out of file descri
 from __future__ import annotations
 
 import socket
+import time
 from collections.abc import Iterator
 
 import httpx
@@ -77,6 +78,39 @@ def test_a_slow_second_request_on_a_kept_alive_connection_is_closed_too(guarded:
         assert b"200 OK" in _healthz(sock)
         sock.sendall(b"GET /heal")  # the next request starts and stalls
         assert _closed_by_server(sock)
+    finally:
+        sock.close()
+
+
+def test_a_body_that_stops_coming_gets_408_and_the_connection_is_closed(guarded: ServerThread) -> None:
+    sock = _connect(guarded)
+    try:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"model\"")
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+        assert answer.startswith(b"HTTP/1.1 408 ")
+        assert b'"code":"request_timeout"' in answer
+    finally:
+        sock.close()
+    with httpx.Client(base_url=guarded.url) as client:  # and the server goes on answering
+        assert client.get("/healthz").status_code == 200
+
+
+def test_a_slow_body_that_keeps_coming_is_read_whole(guarded: ServerThread) -> None:
+    body = b'{"model": "gpt-4o-mini", "messages": [{"role": "user", "content": "What are the support hours?"}]}'
+    sock = _connect(guarded)
+    try:
+        sock.sendall(b"POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-test\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body))
+        for i in range(0, len(body), 20):  # 0.6 s in all, twice the timeout, never 0.3 s without a byte
+            time.sleep(0.12)
+            sock.sendall(body[i:i + 20])
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            answer += sock.recv(4096)
+        assert answer.startswith(b"HTTP/1.1 200 ")
     finally:
         sock.close()
 
