@@ -36,7 +36,7 @@ import socket
 import time
 from typing import Any, ClassVar
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
 
 HEADER_TIMEOUT_S = 10.0
 MAX_CONNECTIONS = 1000
@@ -191,6 +191,7 @@ class _Guarded:
     guard: ClassVar[ConnectionGuard | None] = None
     transport: asyncio.Transport
     loop: asyncio.AbstractEventLoop
+    cycle: RequestResponseCycle  # the request being read (None before the first), as uvicorn types it
 
     def _guard_init(self) -> None:
         self._header_timer: asyncio.TimerHandle | None = None
@@ -273,12 +274,9 @@ class _Guarded:
             return
         if self.transport.is_closing():
             return
-        if not self._response_started():
+        if self.cycle is None or not self.cycle.response_started:
             self.transport.write(_BODY_TIMEOUT_ANSWER)
         self.transport.close()
-
-    def _response_started(self) -> bool:
-        return False
 
     def _header_timed_out(self) -> None:
         self._header_timer = None
@@ -356,9 +354,6 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._body_in()
-
-    def _response_started(self) -> bool:
-        return self.cycle is not None and self.cycle.response_started
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
