@@ -72,6 +72,39 @@ def _with_version(request: ModelRequest, version: str) -> ModelRequest:
     return out
 
 
+def _frame_of(body: dict[str, Any]) -> tuple[bytes, str] | None:
+    """The chat body without its question (its JSON with the last message's text taken out) and
+    the question, when the last message is a user's plain, non-blank text; else None.
+
+    Two bodies with one frame differ only in that text, and whether a body is valid does not
+    depend on a non-blank text (``fake_llm.wire.valid_shapes``), nor does its parse but for
+    that one message: the frame's check and parse hold for every question asked in it."""
+    messages = body.get("messages")
+    if type(messages) is not list or not messages:
+        return None
+    last = messages[-1]
+    if type(last) is not dict or len(last) != 2 or last.get("role") != "user":
+        return None
+    question = last.get("content")
+    if type(question) is not str or not question or question.isspace():
+        return None
+    messages[-1] = None  # the frame: the body as it is, that one message as null
+    try:
+        return dumps(body), question
+    except (TypeError, ValueError):
+        return None
+    finally:
+        messages[-1] = last
+
+
+def _with_question(request: ModelRequest, question: str) -> ModelRequest:
+    """The frame's request (``_frame_of``) with its last message, a user's text, replaced."""
+    out = object.__new__(ModelRequest)
+    out.__dict__.update(request.__dict__)
+    out.__dict__["messages"] = (*request.messages[:-1], Message(Role.USER, question))
+    return out
+
+
 @dataclass
 class ProviderResult:
     status: int
@@ -109,6 +142,9 @@ class Provider:
     _seen: OrderedDict[str, int] = field(default_factory=OrderedDict, repr=False)  # FIFO: see fake_llm.memo
     _parsed: ByteBudgetLRU[bytes, tuple[str, ModelRequest, dict[str, Any]]] = field(
         default_factory=lambda: ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024), repr=False)
+    _frames: ByteBudgetLRU[bytes, tuple[str, ModelRequest, dict[str, Any]]] = field(
+        default_factory=lambda: ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024, admit_on_second=True),
+        repr=False)
     _counter: int = field(default=0, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -509,15 +545,26 @@ class Provider:
         """``checks.chat`` and ``openai.parse_chat``, memoised by the request's bytes once they
         have come twice: both are pure functions of them, and the drill world sends the same few
         hundred bodies thousands of times. Only requests with nothing mutable inside (no tools,
-        schema or tool calls) are kept; a failed check is never kept."""
+        schema or tool calls) are kept; a failed check is never kept.
+
+        A new question in a known conversation (everything but the last user message's text as
+        before, as every question of a drill and of a load test is) is parsed by its frame: the
+        check and the parse of the rest are the frame's, and only the question is new."""
         hit = self._parsed.get(raw) if seen else None
         if hit is not None:
             return hit[0], hit[1], dict(hit[2])
+        frame = _frame_of(body)
+        known = self._frames.get(frame[0]) if frame is not None else None
+        if known is not None and frame is not None:
+            model, request, options = known
+            return model, _with_question(request, frame[1]), dict(options)
         _CHAT_SHAPES.check(body)
         model, request, options = openai.parse_chat(body)
-        if (not request.tools and request.json_schema is None and not any(m.tool_calls for m in request.messages)
-                and seen):
-            self._parsed.put(raw, (model, request, dict(options)), 3 * len(raw))
+        if not request.tools and request.json_schema is None and not any(m.tool_calls for m in request.messages):
+            if seen:
+                self._parsed.put(raw, (model, request, dict(options)), 3 * len(raw))
+            if frame is not None:
+                self._frames.put(frame[0], (model, request, dict(options)), 3 * len(frame[0]))
         return model, request, options
 
     def _other_choices(self, ex: Exchange, request: ModelRequest, options: dict[str, Any], *,

@@ -40,6 +40,7 @@ from fake_llm.provider import (
     Provider,
     ProviderResult,
 )
+from fake_llm.server.protocol import InlineAnswer
 from fake_llm.wire import anthropic, openai
 
 log = logging.getLogger("fake_llm.server")
@@ -231,6 +232,34 @@ class ProviderRoutes:
             result = self.provider.handle_http(*args)
         return await self.respond(result, arrived)
 
+    def inline(self, scope: Scope, body: bytes) -> InlineAnswer | ASGIApp | None:
+        """``answer`` for a request whose body is in, called on the protocol's parser callback: a
+        whole answer due at once comes back as bytes to write there; one that must wait (simulated
+        latency, a hang), drop the connection or go out in pieces comes back as the ASGI app that
+        sends it; a heavy request is None (the usual way, to the worker thread)."""
+        path = scope["path"]
+        if is_heavy(path, body):
+            return None
+        arrived = asyncio.get_running_loop().time()
+        try:
+            result = self.provider.handle_http(_flavour(path), path, _headers_of(scope), body)
+        except Exception as exc:  # noqa: BLE001 - answered in the envelope as ProviderErrors answers any bug
+            return ProviderErrors(_raising(exc))
+        waits = bool(self.scale and (result.hang_s or result.latency_s))
+        if not waits and not result.drop_connection:
+            if result.frames is None and result.body is not None and len(result.body) <= LARGE_BODY_BYTES:
+                whole = JsonAnswer(result.body, result.status, result.headers, result.raw_headers)
+                return result.status, whole.raw_headers, result.body
+            if result.frames is not None and not self.scale and not any(f.drop_connection for f in result.frames):
+                stream = EventStream(result.frames, result.status, result.headers, result.raw_headers)
+                chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(stream.body), stream.body) if stream.body else b"0\r\n\r\n"
+                return stream.status_code, [*stream.raw_headers, (b"transfer-encoding", b"chunked")], chunked
+
+        async def respond(scope: Scope, receive: Receive, send: Send) -> None:
+            response = await self.respond(result, arrived)
+            await response(scope, receive, send)
+        return ProviderErrors(respond)
+
     async def _until(self, due: float) -> None:
         wait = due - asyncio.get_running_loop().time()
         if wait > 0.002:
@@ -357,6 +386,12 @@ class ProviderRoutes:
         return JSONResponse({"status": "ok"})
 
 
+def _raising(exc: Exception) -> ASGIApp:
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        raise exc
+    return app
+
+
 class ProviderErrors:
     """Last line of defence: an unexpected bug still answers in the caller's envelope, never a trace.
 
@@ -435,14 +470,26 @@ class ProviderApp(Starlette):
     """
 
     direct: ASGIApp | None = None
+    routes_obj: ProviderRoutes | None = None
+
+    def _goes_direct(self, scope: Scope) -> bool:
+        return (scope["type"] == "http" and scope["method"] == "POST" and scope["path"] in POST_ROUTES
+                and not scope.get("root_path") and len(self.user_middleware) == 1)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if (self.direct is not None and scope["type"] == "http" and scope["method"] == "POST"
-                and scope["path"] in POST_ROUTES and not scope.get("root_path") and len(self.user_middleware) == 1):
+        if self.direct is not None and self._goes_direct(scope):
             scope["app"] = self
             await self.direct(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def inline(self, scope: Scope, body: bytes) -> InlineAnswer | ASGIApp | None:
+        """The protocol's inline answer (``fake_llm.server.protocol``) to a POST that would go
+        ``direct``; None for anything else, which then goes the usual way."""
+        if self.routes_obj is None or not self._goes_direct(scope):
+            return None
+        scope["app"] = self
+        return self.routes_obj.inline(scope, body)
 
 
 def create_app(
@@ -485,6 +532,7 @@ def create_app(
     app = ProviderApp(routes=routes, middleware=[Middleware(ProviderErrors)],
                       exception_handlers={HTTPException: _http_error})
     app.direct = ProviderErrors(routes_obj.direct)
+    app.routes_obj = routes_obj
     app.state.provider = routes_obj.provider
     app.state.latency_scale = latency_scale
     return app

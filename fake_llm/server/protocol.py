@@ -16,6 +16,11 @@ cost a fifth of a non-streaming request.
 - One write per response: the head is held until the body's first write in the same loop step
   (or the next loop iteration, whichever comes first), so a whole answer leaves in one ``send``
   and one TCP segment instead of two (uvicorn writes the head and the body separately).
+- Answers made inline: an app with an ``inline(scope, body)`` method (``fake_llm.server.app``) is
+  handed a small request once its body is in, on the parser's callback, before any task exists;
+  what it answers at once (status, headers, body) is written there, and anything else it returns
+  is the ASGI app that answers the request instead, on uvicorn's usual task. The task, the ASGI
+  messages and their checks cost a fifth of a distinct chat completion.
 - A connection cap, enforced by the listening socket itself (``GuardedListener.accept``), before
   asyncio makes a transport: the descriptor count stays below the process limit, so ``accept``
   never fails with "Too many open files" (asyncio 3.11 then logs one traceback per pending
@@ -34,9 +39,12 @@ import logging
 import os
 import socket
 import time
-from typing import Any, ClassVar
+from collections.abc import Callable
+from typing import Any, ClassVar, cast
 
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
+from starlette.types import ASGIApp, Scope
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol, RequestResponseCycle
+from uvicorn.protocols.utils import get_client_addr, get_path_with_query_string
 
 HEADER_TIMEOUT_S = 10.0
 MAX_CONNECTIONS = 1000
@@ -329,12 +337,50 @@ class _HeadWithBody:
         return getattr(self._transport, name)
 
 
+InlineAnswer = tuple[int, list[tuple[bytes, bytes]], bytes]  # status, headers (with content-length), body
+Inline = Callable[[Scope, bytes], "InlineAnswer | ASGIApp | None"]
+INLINE_MAX_BODY = 32 * 1024  # bigger bodies go the usual way: theirs is read as it comes, with flow control
+
+
 class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     """uvicorn's httptools protocol with TCP_NODELAY, a header-read timeout and a connection cap."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._guard_init()
+        self._inline: Inline | None = getattr(self.app, "inline", None)
+        self._deferred: tuple[RequestResponseCycle, ASGIApp] | None = None
+
+    def _start_asgi_task(self, cycle: RequestResponseCycle, app: ASGIApp) -> None:  # type: ignore[override]
+        if self._inline is not None and cycle.more_body and _inline_fits(cycle):
+            self._deferred = (cycle, app)  # answered in on_message_complete, when its body is in
+            return
+        super()._start_asgi_task(cycle, app)  # type: ignore[arg-type]
+
+    def _answer_deferred(self, inline: Inline, cycle: RequestResponseCycle, app: ASGIApp) -> None:
+        if cycle.disconnected:
+            return
+        answer = inline(cast(Scope, cycle.scope), bytes(cycle.body))
+        if not isinstance(answer, tuple):
+            super()._start_asgi_task(cycle, answer or app)  # type: ignore[arg-type]
+            return
+        status, headers, body = answer
+        head = [STATUS_LINE[status]]
+        for name, value in [*cycle.default_headers, *headers]:
+            head += [name, b": ", value, b"\r\n"]
+        if not cycle.keep_alive:
+            head.append(b"connection: close\r\n")
+        head += [b"\r\n", body]
+        cycle.response_started = cycle.response_complete = True
+        cycle.body = bytearray()
+        if cycle.access_log:
+            scope = cycle.scope
+            cycle.access_logger.info('%s - "%s %s HTTP/%s" %d', get_client_addr(scope), scope["method"],
+                                     get_path_with_query_string(scope), scope["http_version"], status)
+        self.transport.write(b"".join(head))
+        if not cycle.keep_alive:
+            self.transport.close()
+        cycle.on_response()
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
@@ -342,6 +388,7 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._lost()
+        self._deferred = None
         super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
@@ -354,6 +401,9 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     def on_message_complete(self) -> None:
         super().on_message_complete()
         self._body_in()
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None and self._inline is not None:
+            self._answer_deferred(self._inline, *deferred)
 
     def on_headers_complete(self) -> None:
         super().on_headers_complete()
@@ -365,6 +415,17 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
         super().on_response_complete()
         if self.timeout_keep_alive_task is not None and not self.transport.is_closing():
             self._idle_again()  # no pipelined request was started
+
+
+def _inline_fits(cycle: RequestResponseCycle) -> bool:
+    """A POST over HTTP/1.1 with a small declared body and no ``Expect: 100-continue``."""
+    scope = cycle.scope
+    if scope["method"] != "POST" or scope["http_version"] != "1.1" or cycle.waiting_for_100_continue:
+        return False
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            return value.isdigit() and int(value) <= INLINE_MAX_BODY
+    return False
 
 
 def guarded_protocol(*, header_timeout_s: float = HEADER_TIMEOUT_S, guard: ConnectionGuard | None = None,
