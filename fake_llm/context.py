@@ -177,6 +177,14 @@ def read_prompt(messages: tuple[Message, ...]) -> Prompt:
     return Prompt(frozenset(directives), tuple(passages), question)
 
 
+def after(past: Prompt, question: Message) -> Prompt:
+    """``read_prompt`` of a conversation whose past reads as ``past`` (``read_prompt`` of its
+    messages and an empty user message) and whose last message is the user's ``question``."""
+    read = _read(question.content, False)
+    passages = past.passages + read.passages if read.passages else past.passages
+    return Prompt(past.directives | read.directives, passages, read.question)
+
+
 _SENTENCES: ByteBudgetLRU[str, tuple[tuple[str, frozenset[str]], ...]] = ByteBudgetLRU(
     4 * 1024 * 1024, max_entry_bytes=64 * 1024, admit_on_second=True)
 

@@ -14,7 +14,7 @@ import json
 import operator
 import random
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from faker import Faker
@@ -30,6 +30,7 @@ from fake_llm.context import (
     Candidate,
     Passage,
     Prompt,
+    after,
     rank,
     read_prompt,
     terms,
@@ -39,7 +40,7 @@ from fake_llm.json_mode import asked_schema, without_examples, written_schema
 from fake_llm.memo import ByteBudgetLRU
 from fake_llm.schema_fill import fill_schema
 from fake_llm.tokens import count_tokens, logprobs_for, split_tokens
-from fake_llm.types import AnswerSource, FinishReason, Message, ModelReply, ModelRequest, Role
+from fake_llm.types import AnswerSource, FinishReason, Message, ModelReply, ModelRequest, Role, quick_init
 
 ANSWER_THRESHOLD = 0.45  # share of the question a sentence must cover to count as an answer
 DONT_KNOW = "I don't know: the information I have does not answer that."
@@ -211,6 +212,56 @@ def _as_heard(statement: str) -> str:
     return re.sub(r"\b(?:I'm|I|me|my|mine|am|myself|we|our|us)\b", swap, statement, flags=re.I)
 
 
+def _message_tokens(messages: tuple[Message, ...]) -> int:
+    total = sum(count_tokens(m.content) + 4 for m in messages)
+    for m in messages:
+        total += sum(count_tokens(json.dumps(c.arguments)) + count_tokens(c.name) + 4 for c in m.tool_calls)
+    return total
+
+
+@quick_init
+@dataclass(frozen=True)
+class _Past:
+    """What the messages before a user's question say, read once per conversation: the questions
+    of a drill, of a load test and of a chat come one by one after the same system prompt and
+    turns. Each part is what the whole-request reading makes of those messages followed by an
+    empty question, so the question's own part is all a new one adds."""
+
+    prompt: Prompt  # the directives and passages of those messages (and an empty question)
+    tokens: int  # their share of the prompt's token count
+    history: tuple[Passage, ...]  # the earlier turns as context
+    earlier_questions: tuple[str, ...]
+    shows_schema: bool  # a JSON Schema written into one of them
+
+    def turn(self, question: str) -> agent.Turn:
+        return agent.Turn(question=question, earlier_questions=list(self.earlier_questions))
+
+
+_NO_QUESTION = Message(Role.USER, "")
+_PASTS: ByteBudgetLRU[_Key, _Past] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=256 * 1024,
+                                                   entry_overhead_bytes=1024, admit_on_second=True)
+
+
+def _past(messages: tuple[Message, ...]) -> _Past | None:
+    """The past of a request whose last message is a user's question, memoised by its messages
+    (kept once they come twice). None when there is no past, or one with tool calls or results in
+    it (an agent loop's arguments are dicts: read afresh every time, as the reply memo does)."""
+    if len(messages) < 2 or messages[-1].role is not Role.USER:
+        return None
+    before = messages[:-1]
+    if any(m.tool_calls or m.role is Role.TOOL for m in before):
+        return None
+    key = _Key(tuple([tuple(m.__dict__.values()) for m in before]))
+    hit = _PASTS.get(key)
+    if hit is not None:
+        return hit
+    asked = (*before, _NO_QUESTION)
+    past = _Past(read_prompt(asked), _message_tokens(before), _history(asked),
+                 tuple(agent.read_turn(asked, "").earlier_questions), _shows_schema(before))
+    _PASTS.put(key, past, sum(len(m.content) for m in before) * 3)
+    return past
+
+
 def _history(messages: tuple[Message, ...]) -> tuple[Passage, ...]:
     """Earlier turns as context: what the user told the model and what it answered."""
     last_user = max((i for i, m in enumerate(messages) if m.role is Role.USER), default=-1)
@@ -224,10 +275,11 @@ def _history(messages: tuple[Message, ...]) -> tuple[Passage, ...]:
     return tuple(out)
 
 
-def _input_tokens(request: ModelRequest) -> int:
-    total = sum(count_tokens(m.content) + 4 for m in request.messages) + 3
-    for m in request.messages:
-        total += sum(count_tokens(json.dumps(c.arguments)) + count_tokens(c.name) + 4 for c in m.tool_calls)
+def _input_tokens(request: ModelRequest, past: _Past | None = None) -> int:
+    if past is None:
+        total = _message_tokens(request.messages) + 3
+    else:  # the past's messages as counted, then the question
+        total = past.tokens + count_tokens(request.messages[-1].content) + 4 + 3
     for tool in request.tools:
         total += count_tokens(tool.name) + count_tokens(tool.description) + count_tokens(
             json.dumps(tool.parameters, default=str)[:20_000]) + 8
@@ -246,8 +298,9 @@ def _json_text(schema: dict[str, Any], request: ModelRequest, prompt: Prompt, te
 
 def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) -> ModelReply:
     rng = _rng(seed, request)
-    prompt = read_prompt(request.messages)
-    input_tokens = _input_tokens(request)
+    past = _past(request.messages)
+    prompt = read_prompt(request.messages) if past is None else after(past.prompt, request.messages[-1])
+    input_tokens = _input_tokens(request, past)
     ttft_s = (profile.ttft_ms + profile.ms_per_1k_prompt_tokens * input_tokens / 1000) / 1000
     limit = min(x for x in (request.max_tokens, profile.max_output_tokens) if x) if (
         request.max_tokens or profile.max_output_tokens) else None
@@ -269,9 +322,11 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
     lowered = prompt.question.lower()
     if any(k in lowered for k in profile.refusal_keywords):
         return reply("", FinishReason.REFUSAL, AnswerSource.REFUSED, refusal=REFUSAL)
-    turn = agent.read_turn(request.messages, prompt.question)
-    history = _history(request.messages) + tuple(
-        Passage(agent.readable(r.output)) for r in turn.earlier_results if not agent.is_handoff(r.name))
+    if past is None:
+        turn, history = agent.read_turn(request.messages, prompt.question), _history(request.messages)
+    else:
+        turn, history = past.turn(prompt.question), past.history
+    history += tuple(Passage(agent.readable(r.output)) for r in turn.earlier_results if not agent.is_handoff(r.name))
     if history:
         prompt = replace(prompt, passages=prompt.passages + history)
     from_tools = agent.answer(turn, {c.id: c for c in turn.calls}) if turn.results else None
@@ -288,7 +343,8 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
     schema = request.json_schema
     if schema is None and request.json_mode:
         schema = asked_schema(_asked(request))
-    elif schema is None and any('"properties"' in m.content for m in request.messages if m.role in _ASKING):
+    elif schema is None and (_shows_schema(request.messages) if past is None
+                             else past.shows_schema or _shows_schema(request.messages[-1:])):
         schema = written_schema(_asked(request))  # a JSON Schema in the prompt, asked for outside JSON mode
     if schema is not None:
         if source is AnswerSource.UNKNOWN and (ranked := rank(prompt.question, prompt.passages)):
@@ -309,6 +365,11 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
 
 
 _ASKING = (Role.SYSTEM, Role.USER)
+
+
+def _shows_schema(messages: tuple[Message, ...]) -> bool:
+    """Whether a system or user message has a JSON Schema written into it."""
+    return any('"properties"' in m.content for m in messages if m.role in _ASKING)
 
 
 def _asked(request: ModelRequest) -> str:
