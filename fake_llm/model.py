@@ -249,17 +249,29 @@ def _past(messages: tuple[Message, ...]) -> _Past | None:
     if len(messages) < 2 or messages[-1].role is not Role.USER:
         return None
     before = messages[:-1]
+    last = _last_past
+    if last is not None and last[0] == before:  # the same message objects (a parsed frame's): no hashing
+        return last[1]
     if any(m.tool_calls or m.role is Role.TOOL for m in before):
         return None
     key = _Key(tuple([tuple(m.__dict__.values()) for m in before]))
     hit = _PASTS.get(key)
     if hit is not None:
+        _remember(before, hit)
         return hit
     asked = (*before, _NO_QUESTION)
     past = _Past(read_prompt(asked), _message_tokens(before), _history(asked),
                  tuple(agent.read_turn(asked, "").earlier_questions), _shows_schema(before))
     _PASTS.put(key, past, sum(len(m.content) for m in before) * 3)
     return past
+
+
+_last_past: tuple[tuple[Message, ...], _Past] | None = None  # the past met last, replaced in one assignment
+
+
+def _remember(before: tuple[Message, ...], past: _Past) -> None:
+    global _last_past
+    _last_past = (before, past)
 
 
 def _history(messages: tuple[Message, ...]) -> tuple[Passage, ...]:
@@ -326,7 +338,9 @@ def _generate(request: ModelRequest, profile: ModelProfile, seed: int | None) ->
         turn, history = agent.read_turn(request.messages, prompt.question), _history(request.messages)
     else:
         turn, history = past.turn(prompt.question), past.history
-    history += tuple(Passage(agent.readable(r.output)) for r in turn.earlier_results if not agent.is_handoff(r.name))
+    if turn.earlier_results:
+        history += tuple(Passage(agent.readable(r.output)) for r in turn.earlier_results
+                         if not agent.is_handoff(r.name))
     if history:
         prompt = replace(prompt, passages=prompt.passages + history)
     from_tools = agent.answer(turn, {c.id: c for c in turn.calls}) if turn.results else None
