@@ -19,7 +19,7 @@ from typing import Any
 
 from faker import Faker
 
-from fake_llm import agent, sampling, smalltalk
+from fake_llm import agent, lazy_random, sampling, smalltalk
 from fake_llm.catalog import Catalog, ModelProfile
 from fake_llm.context import (
     CITE,
@@ -58,9 +58,11 @@ def _request_seed(seed: int | None, request: ModelRequest) -> str:
 
 
 def _rng(seed: int | None, request: ModelRequest) -> random.Random:
-    """The request's random stream; each further sampled choice has its own."""
-    base = _request_seed(seed, request)
-    return random.Random(base if request.choice == 0 else f"{base}/choice-{request.choice}")
+    """The request's random stream (seeded on its first draw); each further sampled choice has its own."""
+    def seed_text() -> str:
+        base = _request_seed(seed, request)
+        return base if request.choice == 0 else f"{base}/choice-{request.choice}"
+    return lazy_random.lazy(seed_text)
 
 
 def fabricate(question: str, rng: random.Random, like: str | None = None) -> str:
@@ -83,8 +85,11 @@ def fabricate(question: str, rng: random.Random, like: str | None = None) -> str
 def _pick(ranked: list[Candidate], profile: ModelProfile, rng: random.Random) -> Candidate | None:
     if not ranked or ranked[0].coverage < ANSWER_THRESHOLD:
         return None
-    if len(ranked) > 1 and rng.random() >= profile.answer_accuracy:
-        return ranked[1]
+    if len(ranked) > 1:
+        if profile.answer_accuracy >= 1:
+            lazy_random.skip(rng)  # random() is below 1: the best is chosen whatever it draws
+        elif rng.random() >= profile.answer_accuracy:
+            return ranked[1]
     return ranked[0]
 
 
