@@ -182,7 +182,8 @@ def after(past: Prompt, question: Message) -> Prompt:
     messages and an empty user message) and whose last message is the user's ``question``."""
     read = _read(question.content, False)
     passages = past.passages + read.passages if read.passages else past.passages
-    return Prompt(past.directives | read.directives, passages, read.question)
+    directives = past.directives | read.directives if read.directives else past.directives
+    return Prompt(directives, passages, read.question)
 
 
 _SENTENCES: ByteBudgetLRU[str, tuple[tuple[str, frozenset[str]], ...]] = ByteBudgetLRU(
@@ -227,6 +228,16 @@ def _pool(key: _PoolKey, passages: tuple[Passage, ...]) -> _Pool:
     return pool
 
 
+_last_pool: tuple[tuple[Passage, ...], _PoolKey, _Pool] | None = None  # replaced in one assignment
+
+
+def _keep_pool(passages: tuple[Passage, ...], key: _PoolKey, pool: _Pool) -> None:
+    """The pool ranked last, found again by identity: every question after one past ranks the
+    same tuple of passages, whose key was built and hashed anew for each."""
+    global _last_pool
+    _last_pool = (passages, key, pool)
+
+
 def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
     """Context sentences by how much of the question they answer, best first (stable order).
 
@@ -237,8 +248,13 @@ def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
     wanted = _terms(question)
     if not wanted or not passages:
         return []
-    key = tuple([(p.text, p.doc_id) for p in passages])
-    pool = _pool(key, passages)
+    last = _last_pool
+    if last is not None and last[0] is passages:  # a conversation's passages, read once (``after``)
+        key, pool = last[1], last[2]
+    else:
+        key = tuple([(p.text, p.doc_id) for p in passages])
+        pool = _pool(key, passages)
+        _keep_pool(passages, key, pool)
     matched = pool.vocabulary.intersection(wanted)
     if not matched:
         return []

@@ -239,7 +239,7 @@ class _Past:
     shows_schema: bool  # a JSON Schema written into one of them
 
     def turn(self, question: str) -> agent.Turn:
-        return agent.Turn(question=question, earlier_questions=list(self.earlier_questions))
+        return agent.Turn(question, [], [], [], list(self.earlier_questions), [])
 
 
 _NO_QUESTION = Message(Role.USER, "")
