@@ -40,7 +40,7 @@ from fake_llm.provider import (
     Provider,
     ProviderResult,
 )
-from fake_llm.server.protocol import InlineAnswer
+from fake_llm.server.protocol import BODY_TIMEOUT_MESSAGE, InlineAnswer
 from fake_llm.wire import anthropic, openai
 
 log = logging.getLogger("fake_llm.server")
@@ -482,6 +482,11 @@ class ProviderApp(Starlette):
             await self.direct(scope, receive, send)
             return
         await super().__call__(scope, receive, send)
+
+    def timeout_body(self, scope: Scope) -> bytes:
+        """The protocol's 408 for a body that stopped coming, in the asker's envelope (Anthropic's
+        for ``/v1/messages`` and Anthropic clients, OpenAI's otherwise)."""
+        return _envelope(scope, ProviderError(408, "invalid_request", BODY_TIMEOUT_MESSAGE, code="request_timeout"))
 
     def inline(self, scope: Scope, body: bytes) -> InlineAnswer | ASGIApp | None:
         """The protocol's inline answer (``fake_llm.server.protocol``) to a POST that would go

@@ -12,7 +12,8 @@ cost a fifth of a non-streaming request.
 - A body-read timeout. A request head that promises a body (``Content-Length: 100``) and then
   sends nothing held its connection, and a slot under the cap, for ever: busy with a request, it
   could not be evicted. The body must keep coming: after ``header_timeout_s`` without a byte of
-  it the client gets 408 and the connection is closed (nginx's ``client_body_timeout``).
+  it the client gets 408 and the connection is closed (nginx's ``client_body_timeout``), its body
+  in the envelope the app's ``timeout_body(scope)`` gives (the asker's provider's), if it has one.
 - One write per response: the head is held until the body's first write in the same loop step
   (or the next loop iteration, whichever comes first), so a whole answer leaves in one ``send``
   and one TCP segment instead of two (uvicorn writes the head and the body separately).
@@ -201,7 +202,8 @@ class _Guarded:
     loop: asyncio.AbstractEventLoop
     cycle: RequestResponseCycle  # the request being read (None before the first), as uvicorn types it
 
-    def _guard_init(self) -> None:
+    def _guard_init(self, timeout_body: Callable[[Scope], bytes] | None = None) -> None:
+        self._timeout_body = timeout_body  # the app's own 408 body for a request's scope (its envelope)
         self._header_timer: asyncio.TimerHandle | None = None
         self._body_timer: asyncio.TimerHandle | None = None
         self._body_seen = 0.0
@@ -283,7 +285,9 @@ class _Guarded:
         if self.transport.is_closing():
             return
         if self.cycle is None or not self.cycle.response_started:
-            self.transport.write(_BODY_TIMEOUT_ANSWER)
+            envelope = self._timeout_body
+            body = envelope(cast(Scope, self.cycle.scope)) if envelope and self.cycle else BODY_TIMEOUT_BODY
+            self.transport.write(_BODY_TIMEOUT_HEAD % len(body) + body)
         self.transport.close()
 
     def _header_timed_out(self) -> None:
@@ -292,10 +296,11 @@ class _Guarded:
             self.transport.close()
 
 
-_BODY_TIMEOUT_BODY = (b'{"error":{"message":"The request body did not arrive: nothing of it for the server\'s '
-                      b'body timeout.","type":"invalid_request_error","param":null,"code":"request_timeout"}}')
-_BODY_TIMEOUT_ANSWER = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
-                        b"content-length: %d\r\n\r\n" % len(_BODY_TIMEOUT_BODY) + _BODY_TIMEOUT_BODY)
+BODY_TIMEOUT_MESSAGE = "The request body did not arrive: nothing of it for the server's body timeout."
+BODY_TIMEOUT_BODY = (b'{"error":{"message":"%s","type":"invalid_request_error","param":null,"code":"request_timeout"}}'
+                     % BODY_TIMEOUT_MESSAGE.encode())  # what an app with no ``timeout_body`` of its own answers
+_BODY_TIMEOUT_HEAD = (b"HTTP/1.1 408 Request Timeout\r\ncontent-type: application/json\r\nconnection: close\r\n"
+                      b"content-length: %d\r\n\r\n")
 
 
 class _HeadWithBody:
@@ -347,7 +352,7 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._guard_init()
+        self._guard_init(getattr(self.app, "timeout_body", None))
         self._inline: Inline | None = getattr(self.app, "inline", None)
         self._deferred: tuple[RequestResponseCycle, ASGIApp] | None = None
 

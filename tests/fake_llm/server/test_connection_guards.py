@@ -3,6 +3,7 @@ head, and refuses connections over its cap instead of running out of file descri
 
 from __future__ import annotations
 
+import json
 import socket
 import time
 from collections.abc import Iterator
@@ -96,6 +97,24 @@ def test_a_body_that_stops_coming_gets_408_and_the_connection_is_closed(guarded:
         sock.close()
     with httpx.Client(base_url=guarded.url) as client:  # and the server goes on answering
         assert client.get("/healthz").status_code == 200
+
+
+def test_the_408_of_an_anthropic_request_is_in_anthropics_envelope(guarded: ServerThread) -> None:
+    sock = _connect(guarded)
+    try:
+        sock.sendall(b"POST /v1/messages HTTP/1.1\r\nHost: x\r\nx-api-key: sk-test\r\n"
+                     b"anthropic-version: 2023-06-01\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 100\r\n\r\n{\"model\"")
+        answer = b""
+        while chunk := sock.recv(4096):
+            answer += chunk
+    finally:
+        sock.close()
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 408 ")
+    error = json.loads(body)
+    assert error["type"] == "error" and error["error"]["type"] == "invalid_request_error"
+    assert "did not arrive" in error["error"]["message"]
 
 
 def test_a_slow_body_that_keeps_coming_is_read_whole(guarded: ServerThread) -> None:
