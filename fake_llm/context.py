@@ -73,6 +73,7 @@ class Prompt:
     directives: frozenset[str]
     passages: tuple[Passage, ...]
     question: str
+    question_terms: tuple[str, ...] | None = None  # ``_terms(question)``, when read with it (``after``)
 
     def has(self, directive: str) -> bool:
         return (_LOWERED.get(directive) or directive.lower()) in self.directives
@@ -109,11 +110,15 @@ def _terms(text: str) -> tuple[str, ...]:
     hit = _TERMS.get(text)
     if hit is not None:
         return hit
-    # long words as they are; so is a word ending in a digit or "%" (every suffix and synonym ends in a letter)
-    found = tuple([w if len(w) > 40 or not w[-1].isalpha() else stem(w) if w[0].isalpha() else _stem_once(w)
-                   for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])
+    found = _terms_of(text)
     _TERMS.put(text, found, 2 * len(text) + 8 * len(found))
     return found
+
+
+def _terms_of(text: str) -> tuple[str, ...]:
+    # long words as they are; so is a word ending in a digit or "%" (every suffix and synonym ends in a letter)
+    return tuple([w if len(w) > 40 or not w[-1].isalpha() else stem(w) if w[0].isalpha() else _stem_once(w)
+                  for w in textscan.findall(_WORD, text.lower()) if w not in _STOP])
 
 
 @quick_init
@@ -124,6 +129,7 @@ class _Read:
     directives: frozenset[str]
     passages: tuple[Passage, ...]  # its ``[doc:...]`` lines, then (a system message) its plain context lines
     question: str  # what it asks, when it is the last user message
+    question_terms: tuple[str, ...]  # the question's terms, kept with it (not in ``_TERMS`` as well)
 
 
 _READS: ByteBudgetLRU[tuple[str, bool], _Read] = ByteBudgetLRU(4 * 1024 * 1024, max_entry_bytes=64 * 1024,
@@ -158,7 +164,7 @@ def _read(content: str, system: bool) -> _Read:
         question = asked[-1][9:].strip() if asked else " ".join(
             ln for ln in rest if not ln.lower().startswith(("context:", "passages:"))
         )
-    read = _Read(directives, tuple(passages), question)
+    read = _Read(directives, tuple(passages), question, _terms_of(question) if question else ())
     _READS.put(key, read, 2 * len(content) + 64 * len(passages))
     return read
 
@@ -183,7 +189,7 @@ def after(past: Prompt, question: Message) -> Prompt:
     read = _read(question.content, False)
     passages = past.passages + read.passages if read.passages else past.passages
     directives = past.directives | read.directives if read.directives else past.directives
-    return Prompt(directives, passages, read.question)
+    return Prompt(directives, passages, read.question, read.question_terms)
 
 
 _SENTENCES: ByteBudgetLRU[str, tuple[tuple[str, frozenset[str]], ...]] = ByteBudgetLRU(
@@ -238,14 +244,16 @@ def _keep_pool(passages: tuple[Passage, ...], key: _PoolKey, pool: _Pool) -> Non
     _last_pool = (passages, key, pool)
 
 
-def rank(question: str, passages: tuple[Passage, ...]) -> list[Candidate]:
+def rank(question: str, passages: tuple[Passage, ...], wanted: tuple[str, ...] | None = None) -> list[Candidate]:
     """Context sentences by how much of the question they answer, best first (stable order).
 
     The ranking depends on the question only through the terms some sentence shares and how
     many it has that none does (each weighs the same), so questions that differ in a name, a
-    number or a ticket id, as a drill's do, share one ranking, worked out once.
+    number or a ticket id, as a drill's do, share one ranking, worked out once. ``wanted``: the
+    question's terms, when the caller has them.
     """
-    wanted = _terms(question)
+    if wanted is None:
+        wanted = _terms(question)
     if not wanted or not passages:
         return []
     last = _last_pool

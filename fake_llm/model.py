@@ -95,7 +95,7 @@ def _pick(ranked: list[Candidate], profile: ModelProfile, rng: random.Random) ->
 
 def _answer(prompt: Prompt, profile: ModelProfile, rng: random.Random) -> tuple[str, AnswerSource, list[str]]:
     """The answer from the context: the best sentence, padded by verbosity; else don't-know or made up."""
-    ranked = rank(prompt.question, prompt.passages)
+    ranked = rank(prompt.question, prompt.passages, prompt.question_terms)
     best = _pick(ranked, profile, rng)
     from_memory = prompt.has(UNGROUNDED) and not prompt.has(GROUNDED)
     if best is not None and not (from_memory and rng.random() < profile.fabrication_rate):
