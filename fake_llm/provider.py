@@ -63,12 +63,12 @@ def _digest(raw: bytes) -> str:
     return hashlib.blake2b(raw, digest_size=12).hexdigest()
 
 
-def _with_version(request: ModelRequest, version: str) -> ModelRequest:
-    """``replace(request, model_version=version)`` without its generic field walk (the request is
-    frozen and has no ``__post_init__``: a copy of its fields is the same request)."""
+def _replaced(request: ModelRequest, **changes: Any) -> ModelRequest:
+    """``replace(request, **changes)`` without its generic field walk (the request is frozen and
+    has no ``__post_init__``: a copy of its fields is the same request)."""
     out = object.__new__(ModelRequest)
     out.__dict__.update(request.__dict__)
-    out.__dict__["model_version"] = version
+    out.__dict__.update(changes)
     return out
 
 
@@ -95,14 +95,6 @@ def _frame_of(body: dict[str, Any]) -> tuple[bytes, str] | None:
         return None
     finally:
         messages[-1] = last
-
-
-def _with_question(request: ModelRequest, question: str) -> ModelRequest:
-    """The frame's request (``_frame_of``) with its last message, a user's text, replaced."""
-    out = object.__new__(ModelRequest)
-    out.__dict__.update(request.__dict__)
-    out.__dict__["messages"] = (*request.messages[:-1], Message(Role.USER, question))
-    return out
 
 
 @dataclass
@@ -463,7 +455,7 @@ class Provider:
             return result
         if ex.error is not None:
             return self._error(flavour, ex.error, request_id, ex=ex)
-        ex.reply = generate(_with_version(request, ex.model_version), self.catalog, self.seed, repeat=seen)
+        ex.reply = generate(_replaced(request, model_version=ex.model_version), self.catalog, self.seed, repeat=seen)
         planned_input = ex.reply.input_tokens
         faulted = len(ex.injected)
         self.hooks.apply(Stage.GENERATION, ex)
@@ -557,7 +549,8 @@ class Provider:
         known = self._frames.get(frame[0]) if frame is not None else None
         if known is not None and frame is not None:
             model, request, options = known
-            return model, _with_question(request, frame[1]), dict(options)
+            asked = (*request.messages[:-1], Message(Role.USER, frame[1]))  # the frame's, with this question
+            return model, _replaced(request, messages=asked), dict(options)
         _CHAT_SHAPES.check(body)
         model, request, options = openai.parse_chat(body)
         if not request.tools and request.json_schema is None and not any(m.tool_calls for m in request.messages):
@@ -596,7 +589,7 @@ class Provider:
         choices = {"n": legacy.best_of, "temperature": legacy.temperature}
         out = self._other_choices(ex, request, choices, faulted=faulted)
         for prompt in legacy.prompts[1:]:
-            asked = completions.for_prompt(_with_version(request, ex.model_version), prompt)
+            asked = completions.for_prompt(_replaced(request, model_version=ex.model_version), prompt)
             sample = replace(ex, reply=generate(asked, self.catalog, self.seed), injected=[])
             if faulted:
                 self.hooks.apply(Stage.GENERATION, sample)
@@ -664,7 +657,7 @@ class Provider:
                                         "content-type": "application/json"},
                                   dumps({"object": "response.input_tokens", "input_tokens": 0}))
         _, request, _ = responses.parse({**body, "model": version, "input": body.get("input") or ""}, history)
-        reply = generate(_with_version(request, version), self.catalog, self.seed)
+        reply = generate(_replaced(request, model_version=version), self.catalog, self.seed)
         return ProviderResult(200, {**self._headers(Flavour.OPENAI, request_id, {}),
                                     "content-type": "application/json"},
                               dumps({"object": "response.input_tokens", "input_tokens": reply.input_tokens}))
