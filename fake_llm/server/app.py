@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import AsyncIterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -245,15 +245,14 @@ class ProviderRoutes:
             result = self.provider.handle_http(_flavour(path), path, _headers_of(scope), body)
         except Exception as exc:  # noqa: BLE001 - answered in the envelope as ProviderErrors answers any bug
             return ProviderErrors(_raising(exc))
-        waits = bool(self.scale and (result.hang_s or result.latency_s))
-        if not waits and not result.drop_connection:
-            if result.frames is None and result.body is not None and len(result.body) <= LARGE_BODY_BYTES:
-                whole = JsonAnswer(result.body, result.status, result.headers, result.raw_headers)
-                return result.status, whole.raw_headers, result.body
-            if result.frames is not None and not self.scale and not any(f.drop_connection for f in result.frames):
-                stream = EventStream(result.frames, result.status, result.headers, result.raw_headers)
-                chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(stream.body), stream.body) if stream.body else b"0\r\n\r\n"
-                return stream.status_code, [*stream.raw_headers, (b"transfer-encoding", b"chunked")], chunked
+        if not result.drop_connection and not (self.scale and (result.hang_s or result.latency_s)):
+            now = self._response(result, arrived)  # due now: the response the ASGI path would send
+            if isinstance(now, JsonAnswer):
+                return result.status, now.raw_headers, cast(bytes, now.body)
+            if isinstance(now, EventStream):
+                sent = now.body
+                chunked = b"%x\r\n%s\r\n0\r\n\r\n" % (len(sent), sent) if sent else b"0\r\n\r\n"
+                return result.status, [*now.raw_headers, (b"transfer-encoding", b"chunked")], chunked
 
         async def respond(scope: Scope, receive: Receive, send: Send) -> None:
             response = await self.respond(result, arrived)
@@ -266,18 +265,22 @@ class ProviderRoutes:
             await asyncio.sleep(wait)
 
     async def respond(self, result: ProviderResult, arrived: float) -> Response:
-        due = arrived + result.hang_s * self.scale
         if result.hang_s and self.scale:
-            await self._until(due)
+            await self._until(arrived + result.hang_s * self.scale)
         if result.drop_connection:
             raise DroppedConnection
+        if result.frames is None and self.scale and result.latency_s:  # a stream's frames keep their own times
+            await self._until(arrived + result.latency_s * self.scale)
+        return self._response(result, arrived)
+
+    def _response(self, result: ProviderResult, arrived: float) -> Response:
+        """The response that sends ``result`` once it is due (a paced stream paces itself)."""
         if result.frames is not None:
             if not self.scale and not any(f.drop_connection for f in result.frames):
                 return EventStream(result.frames, result.status, result.headers, result.raw_headers)
+            due = arrived + result.hang_s * self.scale
             return StreamingResponse(self._stream(result.frames, due), status_code=result.status,
                                      headers=result.headers, media_type="text/event-stream")
-        if self.scale and result.latency_s:
-            await self._until(arrived + result.latency_s * self.scale)
         if result.body is not None and len(result.body) > LARGE_BODY_BYTES:
             return LargeBody(result.body, result.status, result.headers)
         if result.body is None:
